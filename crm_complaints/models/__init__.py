@@ -1,0 +1,1 @@
+from . import crm_complaint, crm_complaint_type

@@ -1,0 +1,1 @@
+from . import test_crm_complaint, test_crm_complaints_tour

@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    # ------------------------------------------------------------
+    # FOLLOW-UP BLOCKS
+    # ------------------------------------------------------------
+
+    crm_followup_block_ids = fields.One2many("crm.followup.block", "move_id", string="Follow-up Blocks")
+    crm_followup_blocked = fields.Boolean(
+        string="Follow-up Blocked", compute="_compute_crm_followup_blocked",
+        search="_search_crm_followup_blocked",
+    )
+
+    @api.depends("crm_followup_block_ids.active", "crm_followup_block_ids.date_end")
+    @api.depends_context("date")
+    def _compute_crm_followup_blocked(self):
+        blocked = set()
+        if self.ids:
+            blocked = {
+                move.id for [move] in self.env["crm.followup.block"]._read_group(
+                    [("move_id", "in", self.ids), ("is_effective", "=", True)], ["move_id"],
+                )
+            }
+        for move in self:
+            move.crm_followup_blocked = move.id in blocked
+
+    def _search_crm_followup_blocked(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on %(field)s.", field="crm_followup_blocked"))
+        query = self.env["crm.followup.block"]._search([("is_effective", "=", True)])
+        in_operator = "in" if (operator == "=") == value else "not in"
+        return [("id", in_operator, query.subselect("move_id"))]
+
+    def _crm_followup_block(self, reason, date_end=False, origin=False):
+        """Block the follow-up of these invoices.
+
+        :param str reason: shown to collectors
+        :param date_end: the follow-up resumes by itself after this date (``False``: until lifted)
+        :param origin: the record on whose behalf the invoices are blocked (``model,id`` reference)
+        :return: the new ``crm.followup.block`` records
+        """
+        origin_ref = f"{origin._name},{origin.id}" if origin else False
+        return self.env["crm.followup.block"].create([
+            {"move_id": move.id, "reason": reason, "date_end": date_end, "origin_ref": origin_ref}
+            for move in self
+        ])
+
+    def _crm_followup_unblock(self, origin=False):
+        """Lift the blocks of these invoices (only those of ``origin`` when given)."""
+        domain = [("move_id", "in", self.ids)]
+        if origin:
+            domain.append(("origin_ref", "=", f"{origin._name},{origin.id}"))
+        return self.env["crm.followup.block"].search(domain)._crm_lift()

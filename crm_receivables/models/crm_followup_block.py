@@ -1,0 +1,67 @@
+from odoo import api, fields, models
+
+
+class CrmFollowupBlock(models.Model):
+    """A pause of the follow-up of one invoice: why, until when, by whom, and on behalf of which record.
+
+    Other addons block invoices through :meth:`account.move._crm_followup_block` and lift their own blocks
+    with :meth:`_crm_lift` (crm_complaints: a complaint disputing an invoice).
+    """
+
+    _name = "crm.followup.block"
+    _description = "Follow-up Block"
+    _order = "create_date desc, id desc"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade",
+                              domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]")
+    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer", store=True,
+                                 index=True)
+    company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
+    reason = fields.Char(required=True)
+    date_end = fields.Date(string="Blocked Until", help="The follow-up resumes by itself after this day.")
+    user_id = fields.Many2one("res.users", string="Blocked By", required=True, default=lambda self: self.env.user)
+    origin_ref = fields.Reference(selection="_selection_origin_ref", string="Origin",
+                                  help="The record on whose behalf the invoice is blocked.")
+    active = fields.Boolean(default=True, help="Unchecked when the block is lifted.")
+    date_lifted = fields.Datetime(string="Lifted On", readonly=True)
+    is_effective = fields.Boolean(compute="_compute_is_effective", search="_search_is_effective",
+                                  string="In Effect")
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.model
+    def _selection_origin_ref(self):
+        """Hook: models that may own a block (extended by crm_complaints)."""
+        return [("crm.interaction", self.env._("Interaction"))]
+
+    @api.depends("active", "date_end")
+    @api.depends_context("date")
+    def _compute_is_effective(self):
+        today = fields.Date.context_today(self)
+        for block in self:
+            block.is_effective = block.active and (not block.date_end or block.date_end >= today)
+
+    def _search_is_effective(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on %(field)s.", field="is_effective"))
+        today = fields.Date.context_today(self)
+        domain = ["&", ("active", "=", True), "|", ("date_end", "=", False), ("date_end", ">=", today)]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _crm_lift(self):
+        """Lift the blocks (kept for the record, inactive)."""
+        self.filtered("active").write({"active": False, "date_lifted": fields.Datetime.now()})
+        return True
+
+    def action_lift(self):
+        return self._crm_lift()

@@ -1,0 +1,1 @@
+from . import test_crm_followup_block, test_crm_interaction, test_crm_receivables_tour
