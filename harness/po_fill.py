@@ -8,6 +8,7 @@ translations are never overwritten. Prints what is still untranslated. Needs pol
 """
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -15,6 +16,12 @@ import polib
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDONS = ("crm_knowledge", "crm_receivables", "crm_complaints")
+
+
+def untranslatable():
+    """msgids that read the same in Russian (i18n/untranslatable.txt)."""
+    lines = (ROOT / "i18n" / "untranslatable.txt").read_text(encoding="utf-8").splitlines()
+    return {line for line in lines if line and not line.startswith("#")}
 
 
 def po_files():
@@ -31,15 +38,19 @@ def fill(mapping_files=()):
         for entry in po:
             if entry.msgstr and "fuzzy" not in entry.flags:
                 memory.setdefault(entry.msgid, entry.msgstr)
+    same = untranslatable()
     missing = 0
     for path, po in pos.items():
         for entry in po:
-            if not entry.msgstr and entry.msgid in memory:
+            if not entry.msgstr and memory.get(entry.msgid, entry.msgid) != entry.msgid:
                 entry.msgstr = memory[entry.msgid]
-            if not entry.msgstr:
+            if not entry.msgstr and entry.msgid not in same:
                 missing += 1
                 print(f"{path.relative_to(ROOT)}: untranslated {entry.msgid!r}")
         po.save(str(path))
+    # the exact layout oca-checks-po expects (po-pretty-format)
+    fixer = Path(sys.executable).parent / "oca-checks-po"
+    subprocess.run([str(fixer), "--fix", "--no-verbose", *map(str, pos)], capture_output=True)
     return missing
 
 

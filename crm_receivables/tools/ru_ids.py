@@ -47,11 +47,12 @@ def is_valid_inn(value):
 
 
 def normalize_kpp(value):
+    """Return a КПП as 9 characters; a number read from Excel gets back the leading zeros it lost."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s", "", str(value)).upper().zfill(9) if str(value).strip() else ""
+    if isinstance(value, (int, float)) and float(value).is_integer():
+        return str(int(value)).zfill(9)
+    return re.sub(r"\s", "", str(value)).upper()
 
 
 def is_valid_kpp(value):
