@@ -1,4 +1,10 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from ..tools import ru_format, search_query
 
 KINDS = [
     ("article", "Article"),
@@ -17,13 +23,28 @@ STATES = [
     ("published", "Published"),
     ("archived", "Archived"),
 ]
+#: audiences visible from each audience level (a portal customer also sees public answers)
+AUDIENCE_SCOPES = {
+    "internal": ("internal", "portal", "public"),
+    "portal": ("portal", "public"),
+    "public": ("public",),
+}
+#: fields whose change creates a version and, on a published article, needs an approver
+CONTENT_FIELDS = ("name", "body", "template_body")
+#: models a document template may be written for (when their addon is installed)
+TEMPLATE_MODELS = ("res.partner", "sale.order", "account.move", "crm.complaint")
+#: minimal trigram word similarity for the typo fallback
+TRIGRAM_THRESHOLD = 0.4
+DEFAULT_REVIEW_MONTHS = 6
 
 
 class CrmKnowledgeArticle(models.Model):
     _name = "crm.knowledge.article"
     _description = "Knowledge Article"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "mail.render.mixin"]
     _order = "sequence, name, id"
+    # templates are trusted once saved: create/write check that only template editors store unsafe code
+    _unrestricted_rendering = True
 
     # ------------------------------------------------------------
     # FIELDS
@@ -36,19 +57,278 @@ class CrmKnowledgeArticle(models.Model):
     audience = fields.Selection(AUDIENCES, required=True, default="internal", tracking=True)
     state = fields.Selection(STATES, required=True, default="draft", tracking=True, copy=False)
     category_id = fields.Many2one("crm.knowledge.category", string="Category", index=True, tracking=True)
+    tag_ids = fields.Many2many("crm.knowledge.tag", string="Tags")
     owner_id = fields.Many2one("res.users", string="Owner", default=lambda self: self.env.user, tracking=True)
+    reviewer_id = fields.Many2one(
+        "res.users", string="Reviewer", tracking=True,
+        help="Approver who checks the article before publication and on each review date.",
+    )
+    published_by_id = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
+    published_date = fields.Datetime(string="Published On", readonly=True, copy=False)
+    next_review_date = fields.Date(
+        tracking=True, copy=False,
+        help="The reviewer (or the owner) gets a to-do on this date to check that the article is still right.",
+    )
     company_id = fields.Many2one("res.company", string="Company", index=True,
                                  default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
     color = fields.Integer()
+    related_ids = fields.Many2many(
+        "crm.knowledge.article", "crm_knowledge_article_related_rel", "article_id", "related_id",
+        string="Related Articles",
+    )
+    # usage
+    view_count = fields.Integer(string="Views", readonly=True, copy=False)
+    vote_ids = fields.One2many("crm.knowledge.article.vote", "article_id", string="Votes")
+    helpful_count = fields.Integer(string="Helpful", compute="_compute_vote_counts")
+    unhelpful_count = fields.Integer(string="Not Helpful", compute="_compute_vote_counts")
+    my_vote = fields.Selection(
+        [("yes", "Helpful"), ("no", "Not helpful")], string="My Vote", compute="_compute_vote_counts",
+    )
+    # history
+    version_ids = fields.One2many("crm.knowledge.article.version", "article_id", string="Versions")
+    version_count = fields.Integer(compute="_compute_version_count")
+    # document templates
+    template_model_id = fields.Many2one(
+        "ir.model", string="Template For", ondelete="cascade",
+        domain=lambda self: [("model", "in", self._get_template_model_names())],
+        help="Records the document is generated for: a customer, a sale order, an invoice, a complaint.",
+    )
+    template_model = fields.Char(related="template_model_id.model", string="Template Model", store=True)
+    template_body = fields.Html(
+        render_engine="qweb", sanitize="email_outgoing",
+        help="QWeb body of the document: <t t-out=\"object.name\"/>, ru.amount_words(...), ru.date(...)",
+    )
+    # search
+    search_query = fields.Char(
+        string="Full-Text Search", store=False, search="_search_search_query",
+        help="Searches titles and texts by word forms (долг, долга, долгов) and tolerates typos.",
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("vote_ids.vote")
+    def _compute_vote_counts(self):
+        """Helpful / not helpful counters in one grouped query, and the current user's vote."""
+        counts = {
+            (article.id, vote): count
+            for article, vote, count in self.env["crm.knowledge.article.vote"].sudo()._read_group(
+                [("article_id", "in", self.ids)], ["article_id", "vote"], ["__count"],
+            )
+        }
+        mine = {
+            vote.article_id.id: vote.vote
+            for vote in self.env["crm.knowledge.article.vote"].sudo().search(
+                [("article_id", "in", self.ids), ("user_id", "=", self.env.uid)],
+            )
+        }
+        for article in self:
+            article.helpful_count = counts.get((article.id, "yes"), 0)
+            article.unhelpful_count = counts.get((article.id, "no"), 0)
+            article.my_vote = mine.get(article.id, False)
+
+    def _compute_version_count(self):
+        counts = dict(self.env["crm.knowledge.article.version"]._read_group(
+            [("article_id", "in", self.ids)], ["article_id"], ["__count"],
+        ))
+        for article in self:
+            article.version_count = counts.get(article, 0)
+
+    @api.depends("template_model")
+    def _compute_render_model(self):
+        for article in self:
+            article.render_model = article.template_model
+
+    def _search_search_query(self, operator, value):
+        """Domain of the full-text search: FTS on titles and texts, trigram similarity on titles."""
+        if operator not in ("ilike", "like", "=") or not isinstance(value, str):
+            raise UserError(self.env._("The full-text search only supports “contains”."))
+        words = search_query.tokenize(value)
+        if not words:
+            return [("id", "=", 0)]
+        table = SQL.identifier(self._table)
+        return [("id", "in", SQL(
+            "(SELECT id FROM %(table)s WHERE search_vector @@ %(tsquery)s UNION "
+            "SELECT id FROM %(table)s WHERE crm_knowledge_word_match(%(text)s, name) "
+            "AND word_similarity(%(text)s, name) >= %(limit)s)",
+            table=table, tsquery=self._crm_tsquery_sql(words),
+            text=search_query.trigram_text(words), limit=TRIGRAM_THRESHOLD,
+        ))]
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("kind", "template_model_id")
+    def _check_template_model(self):
+        for article in self:
+            if article.kind == "template" and not article.template_model_id:
+                raise UserError(self.env._(
+                    "The document template “%(name)s” needs the model it is written for (Template For).",
+                    name=article.name,
+                ))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def init(self):
+        """Full-text search column, its trigger and indexes.
+
+        ``search_vector`` combines the title (weight A) and the text of the body stripped of its tags
+        (weight B), each with the Russian and the English configuration; a trigger keeps it up to date on
+        every insert and on each change of the title or the body, including rows written by plain SQL.
+        """
+        super().init()
+        cr = self.env.cr
+        table = SQL.identifier(self._table)
+        cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS search_vector tsvector", table))
+        cr.execute(SQL("""
+            CREATE OR REPLACE FUNCTION crm_knowledge_html_text(html text) RETURNS text
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                SELECT replace(replace(replace(replace(replace(
+                    regexp_replace(coalesce(html, ''), '<[^>]*>', ' ', 'g'),
+                    '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&amp;', '&')
+            $$
+        """))
+        cr.execute(SQL("""
+            CREATE OR REPLACE FUNCTION crm_knowledge_search_vector(title text, html text) RETURNS tsvector
+            LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+                SELECT setweight(to_tsvector('russian', coalesce(title, '')), 'A')
+                    || setweight(to_tsvector('english', coalesce(title, '')), 'A')
+                    || setweight(to_tsvector('russian', crm_knowledge_html_text(html)), 'B')
+                    || setweight(to_tsvector('english', crm_knowledge_html_text(html)), 'B')
+            $$
+        """))
+        # "q <% t" (word similarity above the threshold, served by the trigram index) wrapped in an inlinable
+        # SQL function: the operator's percent sign cannot be written in Odoo's SQL objects
+        cr.execute(SQL("""
+            DO $do$ BEGIN EXECUTE
+                'CREATE OR REPLACE FUNCTION crm_knowledge_word_match(q text, t text) RETURNS boolean '
+                'LANGUAGE sql STABLE PARALLEL SAFE AS $f$ SELECT q <' || chr(37) || ' t $f$';
+            END $do$
+        """))
+        cr.execute(SQL("""
+            CREATE OR REPLACE FUNCTION crm_knowledge_article_search_vector_trigger() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.search_vector := crm_knowledge_search_vector(NEW.name, NEW.body);
+                RETURN NEW;
+            END
+            $$
+        """))
+        cr.execute(SQL("DROP TRIGGER IF EXISTS crm_knowledge_article_search_vector_update ON %s", table))
+        cr.execute(SQL("""
+            CREATE TRIGGER crm_knowledge_article_search_vector_update
+            BEFORE INSERT OR UPDATE OF name, body ON %s
+            FOR EACH ROW EXECUTE FUNCTION crm_knowledge_article_search_vector_trigger()
+        """, table))
+        cr.execute(SQL(
+            "UPDATE %s SET search_vector = crm_knowledge_search_vector(name, body) WHERE search_vector IS NULL",
+            table,
+        ))
+        cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS crm_knowledge_article_search_vector_idx ON %s USING gin (search_vector)",
+            table,
+        ))
+        cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS crm_knowledge_article_name_trgm_idx ON %s USING gin (name gin_trgm_ops)",
+            table,
+        ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("state") == "published" for vals in vals_list):
+            self._check_can_publish()
+        articles = super().create(vals_list)
+        articles._create_versions()
+        return articles
+
+    def write(self, vals):
+        if vals.get("state") == "published":
+            self._check_can_publish()
+        content_changed = any(fname in vals for fname in CONTENT_FIELDS)
+        if content_changed and not self._can_approve():
+            published = self.filtered(lambda a: a.state == "published")
+            if published and vals.get("state") not in ("draft", "review"):
+                raise AccessError(self.env._(
+                    "Only an approver can change the published article “%(name)s”: "
+                    "set it back to draft or ask an approver.",
+                    name=published[0].name,
+                ))
+        if content_changed:
+            before = {article.id: tuple(article[f] for f in CONTENT_FIELDS) for article in self}
+        result = super().write(vals)
+        if content_changed:
+            self.filtered(
+                lambda a: tuple(a[f] for f in CONTENT_FIELDS) != before[a.id]
+            )._create_versions()
+        return result
+
+    def _create_versions(self):
+        """Snapshot the current title and texts of the articles as a new version."""
+        if not self:
+            return self.env["crm.knowledge.article.version"]
+        return self.env["crm.knowledge.article.version"].sudo().create([
+            article._prepare_version_values() for article in self
+        ])
+
+    def _prepare_version_values(self):
+        self.ensure_one()
+        return {
+            "article_id": self.id,
+            "name": self.name,
+            "body": self.body,
+            "template_body": self.template_body,
+            "author_id": self.env.uid,
+        }
+
+    def _has_unsafe_expression(self):
+        """Only the template body is rendered: check it alone, against the model it is written for."""
+        for article in self.sudo():
+            if article.template_body and self._has_unsafe_expression_template_qweb(
+                article.template_body, article.template_model or "res.partner",
+            ):
+                return True
+        return False
 
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
+    def action_submit(self):
+        """Editor: send the drafts to review (the reviewer gets a to-do)."""
+        if not self.env.su and not self.env.user.has_group("crm_knowledge.crm_knowledge_group_editor"):
+            raise AccessError(self.env._("Only knowledge editors can submit articles for review."))
+        wrong = self.filtered(lambda a: a.state != "draft")
+        if wrong:
+            raise UserError(self.env._(
+                "Only drafts can be submitted for review; “%(name)s” is not a draft.", name=wrong[0].name,
+            ))
+        self.write({"state": "review"})
+        for article in self.filtered("reviewer_id"):
+            article.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=article.reviewer_id.id,
+                summary=self.env._("Review the article before publication"),
+            )
+        return True
+
     def action_publish(self):
-        """Publish the articles (approvers only: see the buttons' groups and the ACL)."""
-        self.write({"state": "published"})
+        """Approver: publish the articles (checked here, not only by the buttons' groups)."""
+        self._check_can_publish()
+        self.write({
+            "state": "published",
+            "published_by_id": self.env.uid,
+            "published_date": fields.Datetime.now(),
+        })
+        for article in self.filtered(lambda a: not a.next_review_date):
+            article.next_review_date = fields.Date.context_today(article) + relativedelta(
+                months=DEFAULT_REVIEW_MONTHS,
+            )
+        self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
     def action_archive_article(self):
@@ -59,7 +339,259 @@ class CrmKnowledgeArticle(models.Model):
         self.write({"state": "draft"})
         return True
 
+    def action_mark_reviewed(self):
+        """Reviewer: the article is still right; next review in six months."""
+        self.ensure_one()
+        self.next_review_date = fields.Date.context_today(self) + relativedelta(months=DEFAULT_REVIEW_MONTHS)
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_vote_helpful(self):
+        return self._crm_vote("yes")
+
+    def action_vote_unhelpful(self):
+        return self._crm_vote("no")
+
+    def action_view_versions(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Versions"),
+            "res_model": "crm.knowledge.article.version",
+            "view_mode": "list,form",
+            "domain": [("article_id", "=", self.id)],
+            "context": {"default_article_id": self.id},
+        }
+
+    def action_open_render_wizard(self):
+        """Open the document wizard of this template (the record is chosen in the wizard)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Generate Document"),
+            "res_model": "crm.knowledge.render.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_article_id": self.id},
+        }
+
+    # ------------------------------------------------------------
+    # BUSINESS: approval, votes, views, reviews
+    # ------------------------------------------------------------
+
+    def _can_approve(self):
+        return self.env.su or self.env.user.has_group("crm_knowledge.crm_knowledge_group_approver")
+
+    def _check_can_publish(self):
+        if not self._can_approve():
+            raise AccessError(self.env._("Only knowledge approvers can publish articles."))
+
+    def _crm_vote(self, vote):
+        """Record the current user's "was this helpful" vote (one per user and article, last one wins)."""
+        self.ensure_one()
+        self.check_access("read")
+        Vote = self.env["crm.knowledge.article.vote"]
+        existing = Vote.search([("article_id", "=", self.id), ("user_id", "=", self.env.uid)])
+        if existing:
+            existing.vote = vote
+        else:
+            Vote.create({"article_id": self.id, "user_id": self.env.uid, "vote": vote})
+        return True
+
+    def _crm_register_view(self):
+        """Count one view of each article; readers may not write articles, so a direct increment is used
+        once read access is checked."""
+        if not self:
+            return
+        self.check_access("read")
+        self.env.cr.execute(SQL(
+            "UPDATE %s SET view_count = coalesce(view_count, 0) + 1 WHERE id IN %s",
+            SQL.identifier(self._table), tuple(self.ids),
+        ))
+        self.invalidate_recordset(["view_count"])
+
+    def web_read(self, specification):
+        if len(self) == 1 and self.env.context.get("crm_knowledge_count_view"):
+            self._crm_register_view()
+        return super().web_read(specification)
+
+    @api.model
+    def _cron_review_reminders(self, limit=500):
+        """To-do for the reviewer (or owner) of each published article whose review date has come."""
+        today = fields.Date.context_today(self)
+        articles = self.search([
+            ("state", "=", "published"),
+            ("next_review_date", "<=", today),
+        ], limit=limit)
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        already = {
+            res_id for res_id, in self.env["mail.activity"]._read_group(
+                [("res_model", "=", self._name), ("res_id", "in", articles.ids),
+                 ("activity_type_id", "=", todo_type.id)],
+                ["res_id"],
+            )
+        }
+        for article in articles.filtered(lambda a: a.id not in already):
+            user = article.reviewer_id or article.owner_id
+            if not user:
+                continue
+            article.activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=article.next_review_date, user_id=user.id,
+                summary=self.env._("Review the article: is it still right?"),
+            )
+        return True
+
+    # ------------------------------------------------------------
+    # BUSINESS: search
+    # ------------------------------------------------------------
+
     @api.model
     def _get_published_domain(self):
         """Hook: the articles a reader may see in answers and suggestions."""
         return [("state", "=", "published")]
+
+    @api.model
+    def _crm_audience_domain(self, audience):
+        if not audience:
+            return []
+        if audience not in AUDIENCE_SCOPES:
+            raise UserError(self.env._("Unknown audience “%(audience)s”.", audience=audience))
+        return [("audience", "in", AUDIENCE_SCOPES[audience])]
+
+    @api.model
+    def _crm_tsquery_sql(self, words, operator="&"):
+        text = search_query.build_tsquery(words, operator=operator)
+        return SQL("(to_tsquery('russian', %s) || to_tsquery('english', %s))", text, text)
+
+    @api.model
+    def _crm_search_ranked(self, text, limit=5, domain=None):
+        """Ids of the articles matching ``text`` in ``domain`` (record rules applied), best first.
+
+        1. all the words (word forms by stemming, the last word as a prefix), ranked by ``ts_rank_cd``;
+        2. then any of the words;
+        3. then titles similar to the text by trigrams (typos, partial words).
+        """
+        words = search_query.tokenize(text)
+        if not words:
+            return []
+        ids = []
+        for operator in ("&", "|") if len(words) > 1 else ("&",):
+            if len(ids) >= limit:
+                break
+            query = self._search(list(domain or []) + [("id", "not in", ids)])
+            vector = SQL.identifier(query.table, "search_vector")
+            tsquery = self._crm_tsquery_sql(words, operator)
+            query.add_where(SQL("%s @@ %s", vector, tsquery))
+            query.order = SQL("ts_rank_cd(%s, %s, 32) DESC, %s", vector, tsquery,
+                              SQL.identifier(query.table, "id"))
+            query.limit = limit - len(ids)
+            ids += query.get_result_ids()
+        if len(ids) < limit:
+            text_sql = search_query.trigram_text(words)
+            self.env.cr.execute(SQL(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", str(TRIGRAM_THRESHOLD),
+            ))
+            query = self._search(list(domain or []) + [("id", "not in", ids)])
+            name = SQL.identifier(query.table, "name")
+            query.add_where(SQL("crm_knowledge_word_match(%s, %s)", text_sql, name))
+            query.order = SQL("word_similarity(%s, %s) DESC, %s", text_sql, name,
+                              SQL.identifier(query.table, "id"))
+            query.limit = limit - len(ids)
+            ids += query.get_result_ids()
+        return ids
+
+    @api.model
+    def _crm_suggest(self, text, limit=5, audience=None):
+        """Published articles answering ``text``, most relevant first.
+
+        Public API used by the complaint and interaction forms and by the help centre.
+
+        :param str text: what the user typed (any words; operators are ignored)
+        :param int limit: maximum number of articles
+        :param str audience: ``None`` for every audience (internal users), ``"portal"`` for portal customers
+            (portal and public articles), ``"public"`` for anonymous visitors
+        :return: ``crm.knowledge.article`` recordset ordered by relevance
+        """
+        domain = self._get_published_domain() + self._crm_audience_domain(audience)
+        return self.browse(self._crm_search_ranked(text, limit=limit, domain=domain))
+
+    def _crm_search_snippets(self, text, max_words=30):
+        """Highlighted excerpts of the articles' texts around the words of ``text``.
+
+        :return: ``{article id: Markup}`` — escaped text with ``<mark>`` around the matches
+        """
+        words = search_query.tokenize(text)
+        if not self or not words:
+            return {}
+        options = (
+            f"StartSel={search_query.HIGHLIGHT_START}, StopSel={search_query.HIGHLIGHT_STOP}, "
+            f"MaxWords={int(max_words)}, MinWords={max(int(max_words) // 3, 1)}, MaxFragments=2, "
+            "FragmentDelimiter=\" … \""
+        )
+        rows = self.env.execute_query(SQL(
+            "SELECT id, ts_headline('russian', crm_knowledge_html_text(body), %s, %s) FROM %s WHERE id IN %s",
+            self._crm_tsquery_sql(words, "|"), options, SQL.identifier(self._table), tuple(self.ids),
+        ))
+        return {article_id: search_query.headline_to_html(headline) for article_id, headline in rows}
+
+    # ------------------------------------------------------------
+    # BUSINESS: documents from templates
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_template_model_names(self):
+        """Hook: models a document template may be written for."""
+        return list(TEMPLATE_MODELS)
+
+    @api.model
+    def _crm_render_helpers(self):
+        """Names available in template bodies besides ``object``: Russian formatting helpers."""
+        return {
+            "ru": RuFormatHelpers(self.env),
+            "today": fields.Date.context_today(self),
+        }
+
+    def _crm_render_document(self, res_ids):
+        """Render this template for the records ``res_ids`` of its model.
+
+        Rendering runs with the current user's rights on the records; unsafe code cannot reach a template
+        because create/write refuse it from users outside the template editors.
+
+        :return: ``{res_id: Markup}``
+        """
+        self.ensure_one()
+        if self.kind != "template" or not self.template_model:
+            raise UserError(self.env._("“%(name)s” is not a document template.", name=self.name))
+        records = self.env[self.template_model].browse(res_ids)
+        records.check_access("read")
+        return self._render_template(
+            self.template_body or "", self.template_model, list(res_ids), engine="qweb",
+            add_context=self._crm_render_helpers(),
+        )
+
+
+class RuFormatHelpers:
+    """Russian formatting helpers given to templates as ``ru`` (``ru.amount_words(object.amount_total)``)."""
+
+    def __init__(self, env):
+        self._env = env
+
+    def amount_words(self, amount, currency=None):
+        """Amount in Russian words: ``Сто двадцать рублей 50 копеек``."""
+        code = currency.name if hasattr(currency, "name") else (currency or "RUB")
+        return ru_format.amount_to_words_ru(amount, code)
+
+    def money(self, amount, currency=None):
+        """``1 234,50 ₽``"""
+        symbol = currency.symbol if hasattr(currency, "symbol") else (currency or "")
+        return ru_format.format_amount_ru(amount, symbol)
+
+    def date(self, value):
+        """``27 ноября 2026 г.``"""
+        return ru_format.format_date_ru(value)
+
+    def inn_kpp(self, partner):
+        """``ИНН 7708123450 / КПП 770801001`` of a partner (its commercial entity)."""
+        partner = partner.commercial_partner_id
+        kpp = partner["kpp"] if "kpp" in partner._fields else ""
+        return ru_format.format_inn_kpp(partner.vat, kpp)

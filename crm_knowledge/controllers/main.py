@@ -1,0 +1,86 @@
+from odoo import http
+from odoo.http import request
+
+HELP_LIMIT = 20
+
+
+class CrmKnowledgeHelpCentre(http.Controller):
+    """Help centre: ``/help`` for everyone (public articles), ``/my/help`` for portal customers (portal and
+    public articles). Articles are read with ``sudo()`` only through :meth:`_get_visible_article`, which checks
+    state and audience first."""
+
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    def _get_visible_article(self, article_id, audience):
+        """The published article ``article_id`` if ``audience`` may read it, else ``None``."""
+        Article = request.env["crm.knowledge.article"]
+        article_sudo = Article.sudo().browse(int(article_id)).exists()
+        scope = Article._crm_audience_domain(audience)
+        if not article_sudo or not article_sudo.filtered_domain(Article._get_published_domain() + scope):
+            return None
+        return article_sudo
+
+    def _prepare_help_values(self, audience, search=None, category_id=None):
+        Article = request.env["crm.knowledge.article"].sudo()
+        domain = Article._get_published_domain() + Article._crm_audience_domain(audience)
+        snippets = {}
+        if search:
+            articles_sudo = Article._crm_suggest(search, limit=HELP_LIMIT, audience=audience)
+            snippets = articles_sudo._crm_search_snippets(search)
+        else:
+            if category_id:
+                domain += [("category_id", "child_of", int(category_id))]
+            articles_sudo = Article.search(domain, limit=HELP_LIMIT * 5)
+        return {
+            "articles": articles_sudo,
+            "snippets": snippets,
+            "search": search or "",
+            "audience": audience,
+            "base_url": "/my/help" if audience == "portal" else "/help",
+            "page_name": "crm_knowledge_help",
+        }
+
+    def _render_article(self, article_sudo, audience):
+        article_sudo._crm_register_view()
+        related_sudo = article_sudo.related_ids.filtered_domain(
+            article_sudo._get_published_domain() + article_sudo._crm_audience_domain(audience),
+        )
+        return request.render("crm_knowledge.help_article_page", {
+            "article": article_sudo,
+            "related_articles": related_sudo,
+            "audience": audience,
+            "base_url": "/my/help" if audience == "portal" else "/help",
+            "page_name": "crm_knowledge_help",
+        })
+
+    # ------------------------------------------------------------
+    # ROUTES
+    # ------------------------------------------------------------
+
+    @http.route("/help", type="http", auth="public", website=False, sitemap=False)
+    def help_public(self, search=None, category=None, **kwargs):
+        return request.render("crm_knowledge.help_index_page", self._prepare_help_values(
+            "public", search=search, category_id=category,
+        ))
+
+    @http.route("/help/article/<int:article_id>", type="http", auth="public", sitemap=False)
+    def help_public_article(self, article_id, **kwargs):
+        article_sudo = self._get_visible_article(article_id, "public")
+        if not article_sudo:
+            raise request.not_found()
+        return self._render_article(article_sudo, "public")
+
+    @http.route("/my/help", type="http", auth="user", sitemap=False)
+    def help_portal(self, search=None, category=None, **kwargs):
+        return request.render("crm_knowledge.help_index_page", self._prepare_help_values(
+            "portal", search=search, category_id=category,
+        ))
+
+    @http.route("/my/help/article/<int:article_id>", type="http", auth="user", sitemap=False)
+    def help_portal_article(self, article_id, **kwargs):
+        article_sudo = self._get_visible_article(article_id, "portal")
+        if not article_sudo:
+            raise request.not_found()
+        return self._render_article(article_sudo, "portal")

@@ -1,0 +1,1 @@
+from . import crm_knowledge_render_wizard, crm_knowledge_search_wizard
