@@ -1,0 +1,45 @@
+"""The harness finds and checks the Odoo tree without network or database."""
+
+import subprocess
+import sys
+
+from harness import crm
+
+
+def _fake_tree(path, version):
+    (path / "odoo").mkdir(parents=True)
+    (path / "odoo-bin").write_text("#!/usr/bin/env python3\n")
+    (path / "odoo" / "release.py").write_text(f"version_info = {version!r}\n")
+    return path
+
+
+def test_odoo_version_reads_release(tmp_path):
+    assert crm.odoo_version(_fake_tree(tmp_path / "o18", (18, 0, 0, "final", 0, ""))) == (18, 0)
+    assert crm.odoo_version(_fake_tree(tmp_path / "o17", (17, 0, 0, "final", 0, ""))) == (17, 0)
+    assert crm.odoo_version(tmp_path / "missing") is None
+
+
+def _run_harness(root, env_extra, *args):
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(root), **env_extra}
+    return subprocess.run([sys.executable, str(root / "harness" / "crm.py"), *args],
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_refuses_other_series(root, tmp_path):
+    tree = _fake_tree(tmp_path / "odoo17", (17, 0, 0, "final", 0, ""))
+    proc = _run_harness(root, {"ODOO_SRC": str(tree)}, "test")
+    assert proc.returncode == 2
+    assert "needs Odoo 18.0" in proc.stderr
+
+
+def test_refuses_incomplete_tree(root, tmp_path):
+    tree = _fake_tree(tmp_path / "odoo18", (18, 0, 0, "final", 0, ""))
+    proc = _run_harness(root, {"ODOO_SRC": str(tree)}, "test")
+    assert proc.returncode == 2
+    assert "addons/account missing" in proc.stderr
+
+
+def test_missing_tree_named_by_env_is_not_cloned(root, tmp_path):
+    proc = _run_harness(root, {"ODOO_SRC": str(tmp_path / "nowhere")}, "test")
+    assert proc.returncode == 2
+    assert "not an Odoo source tree" in proc.stderr
