@@ -59,26 +59,26 @@ class CrmKnowledgeHelpCentre(http.Controller):
     # ROUTES
     # ------------------------------------------------------------
 
-    @http.route("/help", type="http", auth="public", website=False, sitemap=False)
+    @http.route("/help", type="http", auth="public", website=True, sitemap=False)
     def help_public(self, search=None, category=None, **kwargs):
         return request.render("crm_knowledge.help_index_page", self._prepare_help_values(
             "public", search=search, category_id=category,
         ))
 
-    @http.route("/help/article/<int:article_id>", type="http", auth="public", sitemap=False)
+    @http.route("/help/article/<int:article_id>", type="http", auth="public", website=True, sitemap=False)
     def help_public_article(self, article_id, **kwargs):
         article_sudo = self._get_visible_article(article_id, "public")
         if not article_sudo:
             raise request.not_found()
         return self._render_article(article_sudo, "public")
 
-    @http.route("/my/help", type="http", auth="user", sitemap=False)
+    @http.route("/my/help", type="http", auth="user", website=True, sitemap=False)
     def help_portal(self, search=None, category=None, **kwargs):
         return request.render("crm_knowledge.help_index_page", self._prepare_help_values(
             "portal", search=search, category_id=category,
         ))
 
-    @http.route("/my/help/article/<int:article_id>", type="http", auth="user", sitemap=False)
+    @http.route("/my/help/article/<int:article_id>", type="http", auth="user", website=True, sitemap=False)
     def help_portal_article(self, article_id, **kwargs):
         article_sudo = self._get_visible_article(article_id, "portal")
         if not article_sudo:

@@ -34,8 +34,10 @@ CONTENT_FIELDS = ("name", "body", "template_body")
 #: models a document template may be written for (when their addon is installed)
 TEMPLATE_MODELS = ("res.partner", "sale.order", "account.move", "crm.complaint")
 #: minimal trigram word similarity for the typo fallback
-TRIGRAM_THRESHOLD = 0.4
+TRIGRAM_THRESHOLD = 0.5
 DEFAULT_REVIEW_MONTHS = 6
+#: partner fields holding a КПП, by the addons that add one
+KPP_FIELDS = ("crm_kpp", "l10n_ru_kpp", "kpp")
 
 
 class CrmKnowledgeArticle(models.Model):
@@ -83,7 +85,7 @@ class CrmKnowledgeArticle(models.Model):
     helpful_count = fields.Integer(string="Helpful", compute="_compute_vote_counts")
     unhelpful_count = fields.Integer(string="Not Helpful", compute="_compute_vote_counts")
     my_vote = fields.Selection(
-        [("yes", "Helpful"), ("no", "Not helpful")], string="My Vote", compute="_compute_vote_counts",
+        [("yes", "Helpful"), ("no", "Not helpful")], string="My Vote", compute="_compute_my_vote",
     )
     # history
     version_ids = fields.One2many("crm.knowledge.article.version", "article_id", string="Versions")
@@ -111,13 +113,20 @@ class CrmKnowledgeArticle(models.Model):
 
     @api.depends("vote_ids.vote")
     def _compute_vote_counts(self):
-        """Helpful / not helpful counters in one grouped query, and the current user's vote."""
+        """Helpful / not helpful counters of everyone's votes, in one grouped query."""
         counts = {
             (article.id, vote): count
             for article, vote, count in self.env["crm.knowledge.article.vote"].sudo()._read_group(
                 [("article_id", "in", self.ids)], ["article_id", "vote"], ["__count"],
             )
         }
+        for article in self:
+            article.helpful_count = counts.get((article.id, "yes"), 0)
+            article.unhelpful_count = counts.get((article.id, "no"), 0)
+
+    @api.depends("vote_ids.vote")
+    @api.depends_context("uid")
+    def _compute_my_vote(self):
         mine = {
             vote.article_id.id: vote.vote
             for vote in self.env["crm.knowledge.article.vote"].sudo().search(
@@ -125,8 +134,6 @@ class CrmKnowledgeArticle(models.Model):
             )
         }
         for article in self:
-            article.helpful_count = counts.get((article.id, "yes"), 0)
-            article.unhelpful_count = counts.get((article.id, "no"), 0)
             article.my_vote = mine.get(article.id, False)
 
     def _compute_version_count(self):
@@ -230,14 +237,20 @@ class CrmKnowledgeArticle(models.Model):
             "UPDATE %s SET search_vector = crm_knowledge_search_vector(name, body) WHERE search_vector IS NULL",
             table,
         ))
+        # fastupdate off: articles change rarely, and without a pending list every search reads the index
+        # alone (the planner keeps choosing it right after bulk imports)
         cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS crm_knowledge_article_search_vector_idx ON %s USING gin (search_vector)",
+            "CREATE INDEX IF NOT EXISTS crm_knowledge_article_search_vector_idx ON %s USING gin (search_vector) "
+            "WITH (fastupdate = off)",
             table,
         ))
+        cr.execute(SQL("ALTER INDEX crm_knowledge_article_search_vector_idx SET (fastupdate = off)"))
         cr.execute(SQL(
-            "CREATE INDEX IF NOT EXISTS crm_knowledge_article_name_trgm_idx ON %s USING gin (name gin_trgm_ops)",
+            "CREATE INDEX IF NOT EXISTS crm_knowledge_article_name_trgm_idx ON %s USING gin (name gin_trgm_ops) "
+            "WITH (fastupdate = off)",
             table,
         ))
+        cr.execute(SQL("ALTER INDEX crm_knowledge_article_name_trgm_idx SET (fastupdate = off)"))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -410,11 +423,6 @@ class CrmKnowledgeArticle(models.Model):
         ))
         self.invalidate_recordset(["view_count"])
 
-    def web_read(self, specification):
-        if len(self) == 1 and self.env.context.get("crm_knowledge_count_view"):
-            self._crm_register_view()
-        return super().web_read(specification)
-
     @api.model
     def _cron_review_reminders(self, limit=500):
         """To-do for the reviewer (or owner) of each published article whose review date has come."""
@@ -469,7 +477,7 @@ class CrmKnowledgeArticle(models.Model):
 
         1. all the words (word forms by stemming, the last word as a prefix), ranked by ``ts_rank_cd``;
         2. then any of the words;
-        3. then titles similar to the text by trigrams (typos, partial words).
+        3. when no text matches at all, titles similar to the text by trigrams (typos).
         """
         words = search_query.tokenize(text)
         if not words:
@@ -478,7 +486,7 @@ class CrmKnowledgeArticle(models.Model):
         for operator in ("&", "|") if len(words) > 1 else ("&",):
             if len(ids) >= limit:
                 break
-            query = self._search(list(domain or []) + [("id", "not in", ids)])
+            query = self._search([*(domain or []), ("id", "not in", ids)])
             vector = SQL.identifier(query.table, "search_vector")
             tsquery = self._crm_tsquery_sql(words, operator)
             query.add_where(SQL("%s @@ %s", vector, tsquery))
@@ -486,12 +494,12 @@ class CrmKnowledgeArticle(models.Model):
                               SQL.identifier(query.table, "id"))
             query.limit = limit - len(ids)
             ids += query.get_result_ids()
-        if len(ids) < limit:
+        if not ids:
             text_sql = search_query.trigram_text(words)
             self.env.cr.execute(SQL(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", str(TRIGRAM_THRESHOLD),
             ))
-            query = self._search(list(domain or []) + [("id", "not in", ids)])
+            query = self._search([*(domain or []), ("id", "not in", ids)])
             name = SQL.identifier(query.table, "name")
             query.add_where(SQL("crm_knowledge_word_match(%s, %s)", text_sql, name))
             query.order = SQL("word_similarity(%s, %s) DESC, %s", text_sql, name,
@@ -593,5 +601,5 @@ class RuFormatHelpers:
     def inn_kpp(self, partner):
         """``ИНН 7708123450 / КПП 770801001`` of a partner (its commercial entity)."""
         partner = partner.commercial_partner_id
-        kpp = partner["kpp"] if "kpp" in partner._fields else ""
+        kpp = next((partner[fname] for fname in KPP_FIELDS if fname in partner._fields), "")
         return ru_format.format_inn_kpp(partner.vat, kpp)

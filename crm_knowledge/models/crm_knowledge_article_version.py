@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+
 from odoo.addons.web_editor.models.diff_utils import generate_comparison
 
 
@@ -50,20 +51,21 @@ class CrmKnowledgeArticleVersion(models.Model):
 
     @api.depends("name", "body", "template_body", "previous_id")
     def _compute_diff_html(self):
-        """Readable diff against the previous version: insertions and deletions highlighted."""
+        """Readable diff against the previous version: what this version added and removed.
+
+        ``generate_comparison(a, b)`` marks what ``b`` adds to ``a``, hence (previous, this).
+        """
         for version in self:
             old = version.previous_id
-            parts = []
+            pairs = []
             if old and old.name != version.name:
-                parts.append(generate_comparison(
-                    Markup("<h3>%s</h3>") % version.name, Markup("<h3>%s</h3>") % old.name,
-                ))
-            parts.append(generate_comparison(version.body or "", old.body or "" if old else ""))
-            if version.template_body or (old and old.template_body):
-                parts.append(generate_comparison(
-                    version.template_body or "", old.template_body or "" if old else "",
-                ))
-            version.diff_html = Markup("<hr/>").join(Markup(part) for part in parts if part)
+                pairs.append((Markup("<h3>%s</h3>") % old.name, Markup("<h3>%s</h3>") % version.name))
+            pairs.append((old.body or "", version.body or ""))
+            if version.template_body or old.template_body:
+                pairs.append((old.template_body or "", version.template_body or ""))
+            version.diff_html = Markup("<hr/>").join(
+                Markup(generate_comparison(before, after)) for before, after in pairs  # noqa: S704
+            )
 
     # ------------------------------------------------------------
     # ACTIONS

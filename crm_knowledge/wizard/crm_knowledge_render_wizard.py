@@ -67,9 +67,13 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
         attachment = self._create_pdf_attachment()
         record = self._get_record()
         if hasattr(record, "message_post"):
-            record.message_post(
+            # whoever may read the record may leave the document in its chatter (read access checked above)
+            record.sudo().message_post(
                 body=self.env._("Document “%(name)s” generated.", name=self.article_id.name),
                 attachment_ids=attachment.ids,
+                author_id=self.env.user.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
             )
         return {
             "type": "ir.actions.act_url",
@@ -112,7 +116,11 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
         return f"{self.article_id.name} — {self.record_ref.display_name}"
 
     def _create_pdf_attachment(self):
-        """PDF of the rendered document (``ir.actions.report``), attached to the record."""
+        """PDF of the rendered document (``ir.actions.report``), attached to the record.
+
+        Attaching needs write access to the record in Odoo; a reader who may read the record gets the
+        document anyway: the attachment is created as superuser once the read access is checked.
+        """
         self.ensure_one()
         record = self._get_record()
         if not record:
@@ -125,7 +133,7 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
         content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
             "crm_knowledge.crm_knowledge_document_report", res_ids=self.ids,
         )
-        return self.env["ir.attachment"].create({
+        attachment_sudo = self.env["ir.attachment"].sudo().create({
             "name": f"{self._get_document_title()}.pdf",
             "type": "binary",
             "datas": base64.b64encode(content),
@@ -133,8 +141,9 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
             "res_id": record.id,
             "mimetype": "application/pdf",
         })
+        return attachment_sudo.sudo(False)
 
     def _get_report_body(self):
         """Body printed by the PDF report (already rendered and escaped by QWeb)."""
         self.ensure_one()
-        return Markup(self.preview or "")
+        return self.preview or Markup()

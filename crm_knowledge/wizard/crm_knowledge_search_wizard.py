@@ -71,12 +71,13 @@ class CrmKnowledgeSearchResult(models.TransientModel):
     # ------------------------------------------------------------
 
     def action_open_article(self):
+        """Open the article found (and count the view)."""
         self.ensure_one()
+        self.article_id._crm_register_view()
         return {
             "type": "ir.actions.act_window",
             "res_model": "crm.knowledge.article",
             "res_id": self.article_id.id,
             "view_mode": "form",
             "target": "current",
-            "context": {"crm_knowledge_count_view": True},
         }
