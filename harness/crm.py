@@ -102,30 +102,39 @@ def ensure_venv(odoo_src):
     # cbor2==5.4.2 builds from sdist and breaks with setuptools>=81 (../shared/ODOO.md)
     constraint.write_text("setuptools<81\n", encoding="utf-8")
     env = dict(os.environ, PIP_CONSTRAINT=str(constraint), PIP_DISABLE_PIP_VERSION_CHECK="1")
-    subprocess.check_call(
-        [str(python), "-m", "pip", "install", "--quiet", "-r", str(req_file)], env=env,
-    )
+    log = venv / "pip.log"
+    with open(log, "w", encoding="utf-8") as handle:
+        rc = subprocess.call([str(python), "-m", "pip", "install", "-r", str(req_file)], env=env,
+                             stdout=handle, stderr=subprocess.STDOUT)
+    if rc:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-25:]
+        _die("pip could not build the environment:\n" + "\n".join(tail) + f"\n(full log: {log})")
     stamp.write_text(key, encoding="utf-8")
     return python
 
 
-def ensure_chromium():
-    """Browser tests must run, never be skipped: install Debian's chromium when allowed, else stop."""
-    found = settings.find_chromium()
-    if found:
-        return found
+def ensure_system_packages():
+    """Chromium (browser tests must run, never be skipped) and wkhtmltopdf (PDF reports).
+
+    Installed from Debian's packages when missing and allowed (root, CRM_INSTALL_SYSTEM_PACKAGES != 0);
+    otherwise the command stops with a message.
+    """
+    wanted = {"chromium": settings.find_chromium, "wkhtmltopdf": lambda: shutil.which("wkhtmltopdf")}
+    missing = [package for package, find in wanted.items() if not find()]
+    if not missing:
+        return
     allowed = os.environ.get("CRM_INSTALL_SYSTEM_PACKAGES", "1") != "0"
     if allowed and os.geteuid() == 0 and shutil.which("apt-get"):
-        _say("installing Chromium (Debian package) for the browser tests")
+        _say(f"installing Debian packages: {', '.join(missing)}")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.call(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
-        subprocess.call(["apt-get", "install", "-y", "-qq", "chromium"], env=env, stdout=subprocess.DEVNULL)
-        found = settings.find_chromium()
-        if found:
-            return found
-    _die("Chromium is required for the browser tests and was not found "
-         "(install the Debian package `chromium`, or run as root with CRM_INSTALL_SYSTEM_PACKAGES unset).")
-    return None
+        subprocess.call(["apt-get", "install", "-y", "-qq", *missing], env=env, stdout=subprocess.DEVNULL)
+        missing = [package for package, find in wanted.items() if not find()]
+    if "chromium" in missing:
+        _die("Chromium is required for the browser tests and was not found "
+             "(install the Debian package `chromium`, or run as root with CRM_INSTALL_SYSTEM_PACKAGES unset).")
+    if missing:
+        _die(f"missing {', '.join(missing)}: install the Debian package(s) (PDF reports need wkhtmltopdf).")
 
 
 def main():
@@ -151,8 +160,8 @@ def main():
     if os.environ.get("CRM_IN_VENV") != "1":
         odoo_src = ensure_odoo_src()
         python = ensure_venv(odoo_src)
-        if args.command in ("test", "bench"):
-            ensure_chromium()
+        if args.command in ("test", "bench", "run"):
+            ensure_system_packages()
         env = dict(os.environ, CRM_IN_VENV="1", ODOO_SRC=str(odoo_src))
         os.execve(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]], env)
 

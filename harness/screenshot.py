@@ -36,6 +36,7 @@ def main():
     parser.add_argument("--password", default="admin")
     parser.add_argument("--db", default="crm_demo")
     parser.add_argument("--wait", type=float, default=6.0)
+    parser.add_argument("--click", action="append", default=[], help="CSS selector to click after loading")
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
     args = parser.parse_args()
@@ -78,6 +79,9 @@ def main():
         send("Page.enable")
         send("Page.navigate", url=args.url)
         time.sleep(args.wait)
+        for selector in args.click:
+            send("Runtime.evaluate", expression=f"document.querySelector({json.dumps(selector)}).click()")
+            time.sleep(3)
         shot = send("Page.captureScreenshot", format="png")
         with open(args.out, "wb") as handle:
             handle.write(base64.b64decode(shot["data"]))
