@@ -16,6 +16,7 @@
         "security/crm_receivables_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_receivables_security.xml",
+        "data/crm_knowledge_template_data.xml",
         "views/crm_interaction_views.xml",
         "views/res_partner_views.xml",
         "views/crm_receivables_menus.xml",

@@ -58,20 +58,20 @@ class CrmKnowledgeArticle(models.Model):
     kind = fields.Selection(KINDS, required=True, default="article", tracking=True)
     audience = fields.Selection(AUDIENCES, required=True, default="internal", tracking=True)
     state = fields.Selection(STATES, required=True, default="draft", tracking=True, copy=False)
-    category_id = fields.Many2one("crm.knowledge.category", string="Category", index=True, tracking=True)
+    category_id = fields.Many2one("crm.knowledge.category", index=True, tracking=True)
     tag_ids = fields.Many2many("crm.knowledge.tag", string="Tags")
-    owner_id = fields.Many2one("res.users", string="Owner", default=lambda self: self.env.user, tracking=True)
+    owner_id = fields.Many2one("res.users", default=lambda self: self.env.user, tracking=True)
     reviewer_id = fields.Many2one(
-        "res.users", string="Reviewer", tracking=True,
+        "res.users", tracking=True,
         help="Approver who checks the article before publication and on each review date.",
     )
-    published_by_id = fields.Many2one("res.users", string="Published By", readonly=True, copy=False)
+    published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     published_date = fields.Datetime(string="Published On", readonly=True, copy=False)
     next_review_date = fields.Date(
         tracking=True, copy=False,
         help="The reviewer (or the owner) gets a to-do on this date to check that the article is still right.",
     )
-    company_id = fields.Many2one("res.company", string="Company", index=True,
+    company_id = fields.Many2one("res.company", index=True,
                                  default=lambda self: self.env.company)
     active = fields.Boolean(default=True)
     color = fields.Integer()
@@ -85,7 +85,7 @@ class CrmKnowledgeArticle(models.Model):
     helpful_count = fields.Integer(string="Helpful", compute="_compute_vote_counts")
     unhelpful_count = fields.Integer(string="Not Helpful", compute="_compute_vote_counts")
     my_vote = fields.Selection(
-        [("yes", "Helpful"), ("no", "Not helpful")], string="My Vote", compute="_compute_my_vote",
+        [("yes", "Helpful"), ("no", "Not helpful")], compute="_compute_my_vote",
     )
     # history
     version_ids = fields.One2many("crm.knowledge.article.version", "article_id", string="Versions")
@@ -188,7 +188,7 @@ class CrmKnowledgeArticle(models.Model):
         (weight B), each with the Russian and the English configuration; a trigger keeps it up to date on
         every insert and on each change of the title or the body, including rows written by plain SQL.
         """
-        super().init()
+        res = super().init()
         cr = self.env.cr
         table = SQL.identifier(self._table)
         cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
@@ -251,6 +251,7 @@ class CrmKnowledgeArticle(models.Model):
             table,
         ))
         cr.execute(SQL("ALTER INDEX crm_knowledge_article_name_trgm_idx SET (fastupdate = off)"))
+        return res
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -593,6 +594,10 @@ class RuFormatHelpers:
         """``1 234,50 ₽``"""
         symbol = currency.symbol if hasattr(currency, "symbol") else (currency or "")
         return ru_format.format_amount_ru(amount, symbol)
+
+    def qty(self, value):
+        """``10``, ``2,5``"""
+        return ru_format.format_quantity_ru(value)
 
     def date(self, value):
         """``27 ноября 2026 г.``"""

@@ -15,12 +15,12 @@ class CrmKnowledgeArticleVersion(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    article_id = fields.Many2one("crm.knowledge.article", string="Article", required=True, index=True,
+    article_id = fields.Many2one("crm.knowledge.article", required=True, index=True,
                                  ondelete="cascade")
     name = fields.Char(string="Title", required=True)
     body = fields.Html(sanitize=True, sanitize_style=True)
     template_body = fields.Html(sanitize="email_outgoing")
-    author_id = fields.Many2one("res.users", string="Author", required=True, default=lambda self: self.env.user)
+    author_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user)
     date = fields.Datetime(related="create_date", string="Date")
     company_id = fields.Many2one(related="article_id.company_id", store=True)
     previous_id = fields.Many2one("crm.knowledge.article.version", compute="_compute_previous_id",

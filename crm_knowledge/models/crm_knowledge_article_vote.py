@@ -10,9 +10,9 @@ class CrmKnowledgeArticleVote(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    article_id = fields.Many2one("crm.knowledge.article", string="Article", required=True, index=True,
+    article_id = fields.Many2one("crm.knowledge.article", required=True, index=True,
                                  ondelete="cascade")
-    user_id = fields.Many2one("res.users", string="User", required=True, default=lambda self: self.env.user,
+    user_id = fields.Many2one("res.users", required=True, default=lambda self: self.env.user,
                               ondelete="cascade")
     vote = fields.Selection([("yes", "Helpful"), ("no", "Not helpful")], required=True)
     company_id = fields.Many2one(related="article_id.company_id", store=True)

@@ -22,7 +22,7 @@ class CrmKnowledgeCategory(models.Model):
     child_ids = fields.One2many("crm.knowledge.category", "parent_id", string="Subcategories")
     article_ids = fields.One2many("crm.knowledge.article", "category_id", string="Articles")
     article_count = fields.Integer(compute="_compute_article_count")
-    company_id = fields.Many2one("res.company", string="Company", index=True)
+    company_id = fields.Many2one("res.company", index=True)
     active = fields.Boolean(default=True)
 
     # ------------------------------------------------------------

@@ -69,6 +69,16 @@ def format_amount_ru(amount, currency_symbol=""):
     return f"{text}\u00a0{currency_symbol}" if currency_symbol else text
 
 
+def format_quantity_ru(value, digits=3):
+    """A quantity without useless zeros, comma as decimal separator: ``10``, ``2,5``, ``1 250``."""
+    number = Decimal(str(value or 0)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP).normalize()
+    units, _, decimals = f"{abs(number):f}".partition(".")
+    text = f"{int(units):,}".replace(",", "\u00a0")
+    if decimals:
+        text = f"{text},{decimals}"
+    return f"-{text}" if number < 0 else text
+
+
 def format_date_ru(value, with_suffix=True):
     """A date as written in Russian documents: ``27 ноября 2026 г.``; empty string for no date.
 

@@ -20,7 +20,7 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
     )
     template_model_id = fields.Many2one(related="article_id.template_model_id")
     record_ref = fields.Reference(selection="_selection_record_ref", string="Record")
-    preview = fields.Html(compute="_compute_preview", sanitize=False, string="Preview")
+    preview = fields.Html(compute="_compute_preview", sanitize=False)
 
     # ------------------------------------------------------------
     # COMPUTE

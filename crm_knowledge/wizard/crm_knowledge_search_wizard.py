@@ -60,7 +60,7 @@ class CrmKnowledgeSearchResult(models.TransientModel):
 
     search_id = fields.Many2one("crm.knowledge.search", required=True, ondelete="cascade")
     sequence = fields.Integer(string="Rank")
-    article_id = fields.Many2one("crm.knowledge.article", string="Article", required=True, ondelete="cascade")
+    article_id = fields.Many2one("crm.knowledge.article", required=True, ondelete="cascade")
     kind = fields.Selection(related="article_id.kind")
     category_id = fields.Many2one(related="article_id.category_id")
     state = fields.Selection(related="article_id.state")

@@ -57,3 +57,11 @@ def test_format_inn_kpp():
     assert rf.format_inn_kpp("500100732259") == "ИНН 500100732259"
     assert rf.format_inn_kpp(" 7707 083893 ", False) == "ИНН 7707083893"
     assert rf.format_inn_kpp(False, False) == ""
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (10.0, "10"), (2.5, "2,5"), (1250, "1\u00a0250"), (0.3333333, "0,333"), (None, "0"), (-1.5, "-1,5"),
+    (100, "100"),
+])
+def test_format_quantity_ru(value, text):
+    assert rf.format_quantity_ru(value) == text
