@@ -54,3 +54,15 @@ class AccountMove(models.Model):
         if origin:
             domain.append(("origin_ref", "=", f"{origin._name},{origin.id}"))
         return self.env["crm.followup.block"].search(domain)._crm_lift()
+
+    # ------------------------------------------------------------
+    # HISTORY: INTERACTIONS AND PAYMENT PROMISES
+    # ------------------------------------------------------------
+
+    crm_promise_ids = fields.Many2many(
+        "crm.payment.promise", "crm_payment_promise_account_move_rel", "move_id", "promise_id",
+        string="Payment Promises", copy=False, readonly=True,
+    )
+    crm_has_broken_promise = fields.Boolean(
+        related="commercial_partner_id.crm_has_broken_promise", string="Customer Broke a Promise",
+    )

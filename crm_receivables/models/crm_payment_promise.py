@@ -1,0 +1,283 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, format_date
+
+from ..tools import promise as promise_tools
+
+PROMISE_STATES = [
+    ("open", "Open"),
+    ("kept", "Kept"),
+    ("partial", "Partially Kept"),
+    ("broken", "Broken"),
+    ("cancel", "Cancelled"),
+]
+# share of a promise counted as kept, per judged state (the kept-rate is the average)
+KEPT_SCORES = {"kept": 100.0, "partial": 50.0, "broken": 0.0}
+
+
+class CrmPaymentPromise(models.Model):
+    """A customer's promise to pay an amount by a date, judged against the real reconciliation.
+
+    A promise concerns some invoices (``move_ids``) or none ("on account"). It stays *open* until the
+    payments reconciled with those invoices (or, on account, the customer's payments) cover the amount
+    — *kept* — or until the promised date plus the company's grace days has passed — *partially kept*
+    or *broken*. It is judged by a daily cron and as soon as a payment is reconciled
+    (see :meth:`account.partial.reconcile.create`).
+    """
+
+    _name = "crm.payment.promise"
+    _description = "Payment Promise"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "promised_date desc, id desc"
+    _check_company_auto = True
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        check_company=True, domain="[('is_company', '=', True)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move", "crm_payment_promise_account_move_rel", "promise_id", "move_id",
+        string="Invoices", check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'),"
+               " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
+        help="The invoices the customer promised to pay; leave empty for a payment on account.",
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True,
+                                 default=lambda self: self.env.company)
+    currency_id = fields.Many2one("res.currency", required=True,
+                                  default=lambda self: self.env.company.currency_id)
+    amount = fields.Monetary(string="Promised Amount", required=True, tracking=True)
+    date_made = fields.Date(string="Promised On", required=True, default=fields.Date.context_today,
+                            help="Payments count for the promise from this day on.")
+    promised_date = fields.Date(string="Promised Payment Date", required=True, index=True, tracking=True)
+    date_deadline = fields.Date(string="Deadline", compute="_compute_date_deadline",
+                                help="The promised date plus the company's grace days.")
+    interaction_id = fields.Many2one("crm.interaction", index="btree_not_null",
+                                     ondelete="set null", check_company=True,
+                                     help="The contact in which the customer made the promise.")
+    user_id = fields.Many2one("res.users", string="Taken By", default=lambda self: self.env.user, index=True,
+                              tracking=True, help="The collector who took the promise and follows it.")
+    state = fields.Selection(PROMISE_STATES, string="Status", required=True, default="open", index=True,
+                             tracking=True, copy=False)
+    amount_paid = fields.Monetary(string="Paid in Time", readonly=True, copy=False,
+                                  help="Payments received for the promise by its deadline, at the last judgement.")
+    kept_score = fields.Float(string="Kept Rate (%)", compute="_compute_kept_score", store=True,
+                              aggregator="avg",
+                              help="100 for a kept promise, 50 partially kept, 0 broken: averaged, the kept-rate.")
+    date_judged = fields.Date(string="Judged On", readonly=True, copy=False)
+    note = fields.Text()
+    is_on_account = fields.Boolean(string="On Account", compute="_compute_is_on_account")
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("partner_id", "amount", "currency_id", "promised_date")
+    def _compute_display_name(self):
+        for promise in self:
+            if not promise.partner_id or not promise.promised_date:
+                promise.display_name = self.env._("New Promise")
+                continue
+            promise.display_name = self.env._(
+                "%(customer)s: %(amount)s by %(date)s",
+                customer=promise.partner_id.name,
+                amount=format_amount(self.env, promise.amount, promise.currency_id),
+                date=format_date(self.env, promise.promised_date),
+            )
+
+    @api.depends("promised_date", "company_id.crm_promise_grace_days")
+    def _compute_date_deadline(self):
+        for promise in self:
+            promise.date_deadline = promise.promised_date and promise_tools.deadline(
+                promise.promised_date, promise.company_id.crm_promise_grace_days,
+            )
+
+    @api.depends("state")
+    def _compute_kept_score(self):
+        for promise in self:
+            promise.kept_score = KEPT_SCORES.get(promise.state, 0.0)
+
+    @api.depends("move_ids")
+    def _compute_is_on_account(self):
+        for promise in self:
+            promise.is_on_account = not promise.move_ids
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS
+    # ------------------------------------------------------------
+
+    @api.constrains("amount")
+    def _check_amount(self):
+        for promise in self:
+            if promise.currency_id.compare_amounts(promise.amount, 0.0) <= 0:
+                raise ValidationError(self.env._(
+                    "The promised amount of %(promise)s must be positive.", promise=promise.display_name,
+                ))
+
+    @api.constrains("promised_date", "date_made")
+    def _check_promised_date(self):
+        for promise in self:
+            if promise.promised_date and promise.date_made and promise.promised_date < promise.date_made:
+                raise ValidationError(self.env._(
+                    "The promised payment date of %(promise)s cannot be before the day the promise was made.",
+                    promise=promise.display_name,
+                ))
+
+    @api.constrains("partner_id", "move_ids")
+    def _check_move_partner(self):
+        for promise in self:
+            foreign = promise.move_ids - promise.move_ids.filtered_domain(
+                [("commercial_partner_id", "=", promise.partner_id.id)]
+            )
+            if foreign:
+                raise ValidationError(self.env._(
+                    "Invoice %(invoice)s is not an invoice of %(customer)s.",
+                    invoice=foreign[0].display_name, customer=promise.partner_id.display_name,
+                ))
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        """File the promise on the commercial entity; default the currency of its first invoice."""
+        partners = self.env["res.partner"].browse({v["partner_id"] for v in vals_list if v.get("partner_id")})
+        commercial = {partner.id: partner.commercial_partner_id.id for partner in partners}
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                vals["partner_id"] = commercial[vals["partner_id"]]
+        promises = super().create(vals_list)
+        promises._judge()
+        return promises
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_cancel(self):
+        """Cancel the promise (the customer withdrew it, or it was logged by mistake)."""
+        self.write({"state": "cancel"})
+        return True
+
+    def action_reopen(self):
+        """Put a cancelled promise back to open and judge it again."""
+        self.filtered(lambda p: p.state == "cancel").write({"state": "open", "date_judged": False})
+        self._judge()
+        return True
+
+    def action_judge(self):
+        """Judge the promise now (button)."""
+        self._judge()
+        return True
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_judge_promises(self, batch_size=1000):
+        """Daily: judge the open promises (the deadline of some passed overnight), as the system."""
+        promises = self.sudo().search([("state", "=", "open")], limit=batch_size)
+        promises._judge()
+        if len(promises) == batch_size:
+            cron = self.env.ref("crm_receivables.ir_cron_crm_payment_promise_judge", raise_if_not_found=False)
+            if cron:
+                cron._trigger()
+        return True
+
+    def _judge(self):
+        """Judge the open promises against the payments received, in batch; act on the broken ones."""
+        promises = self.filtered(lambda p: p.state == "open")
+        if not promises:
+            return
+        today = fields.Date.context_today(self)
+        payments = promises._get_payments()
+        broken = self.browse()
+        for promise in promises:
+            received = payments.get(promise.id, [])
+            state = promise_tools.judge_promise(
+                promise.amount, promise.promised_date, promise.company_id.crm_promise_grace_days, today,
+                received, rounding=promise.currency_id.rounding,
+            )
+            paid = promise_tools.paid_by(received, min(promise.date_deadline, today))
+            vals = {"amount_paid": paid}
+            if state != "open":
+                vals.update(state=state, date_judged=today)
+            promise.write(vals)
+            if state in ("broken", "partial"):
+                broken |= promise
+        broken._notify_broken()
+
+    def _get_payments(self):
+        """Payments received for each promise, as ``{promise_id: [(date, amount), ...]}``.
+
+        Promises on invoices count what was reconciled with those invoices (the payment's date being the
+        date of the reconciliation's latest line); promises on account count the customer's payments
+        booked on the receivable account. Only payments dated from the day the promise was made count.
+        Amounts are in the promise's currency when it is the invoice's one, else in company currency.
+        """
+        result = {promise.id: [] for promise in self}
+        with_moves = self.filtered("move_ids")
+        if with_moves:
+            partials = self.env["account.partial.reconcile"].sudo().search([
+                ("debit_move_id.move_id", "in", with_moves.move_ids.ids),
+                ("credit_move_id.move_id.move_type", "=", "entry"),
+            ])
+            by_move = {}
+            for partial in partials:
+                by_move.setdefault(partial.debit_move_id.move_id.id, []).append(partial)
+            for promise in with_moves:
+                for move in promise.move_ids:
+                    for partial in by_move.get(move.id, []):
+                        if partial.max_date < promise.date_made:
+                            continue
+                        amount = (
+                            partial.debit_amount_currency
+                            if promise.currency_id == partial.debit_currency_id != partial.company_currency_id
+                            else partial.amount
+                        )
+                        result[promise.id].append((partial.max_date, amount))
+        on_account = self - with_moves
+        if on_account:
+            lines = self.env["account.move.line"].sudo().search([
+                ("partner_id", "child_of", on_account.partner_id.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("move_id.move_type", "=", "entry"),
+                ("credit", ">", 0),
+                ("date", ">=", min(on_account.mapped("date_made"))),
+            ])
+            by_partner = {}
+            for line in lines:
+                by_partner.setdefault(line.partner_id.commercial_partner_id.id, []).append(line)
+            for promise in on_account:
+                for line in by_partner.get(promise.partner_id.id, []):
+                    if line.date < promise.date_made or line.company_id != promise.company_id:
+                        continue
+                    amount = (
+                        -line.amount_currency
+                        if promise.currency_id == line.currency_id != line.company_currency_id
+                        else line.credit
+                    )
+                    result[promise.id].append((line.date, amount))
+        return result
+
+    def _notify_broken(self):
+        """Schedule an activity for the collector of each broken or partially kept promise, on the customer."""
+        activity_type = self.env.ref("crm_receivables.mail_activity_type_promise_broken", raise_if_not_found=False)
+        for promise in self:
+            promise.partner_id.sudo().activity_schedule(
+                activity_type_id=activity_type.id if activity_type else False,
+                summary=self.env._("Payment promise not kept: %(promise)s", promise=promise.display_name),
+                note=self.env._(
+                    "Paid in time: %(paid)s of %(amount)s. Call the customer back.",
+                    paid=format_amount(self.env, promise.amount_paid, promise.currency_id),
+                    amount=format_amount(self.env, promise.amount, promise.currency_id),
+                ),
+                user_id=(promise.user_id or self.env.user).id,
+            )

@@ -1,0 +1,30 @@
+import secrets
+
+from odoo import fields, models
+
+
+def _generate_pbx_token():
+    return secrets.token_urlsafe(32)
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    # ------------------------------------------------------------
+    # HISTORY: PAYMENT PROMISES AND TELEPHONY
+    # ------------------------------------------------------------
+
+    crm_promise_grace_days = fields.Integer(
+        string="Promise Grace Days", default=3,
+        help="Days after the promised date during which a payment still keeps the promise.",
+    )
+    crm_pbx_token = fields.Char(
+        string="PBX Token", copy=False, groups="base.group_system", default=lambda self: _generate_pbx_token(),
+        help="Secret the telephone exchange sends to log calls of this company as interactions.",
+    )
+
+    def action_crm_regenerate_pbx_token(self):
+        """Replace the PBX token (the old one stops working at once)."""
+        self.ensure_one()
+        self.crm_pbx_token = _generate_pbx_token()
+        return True

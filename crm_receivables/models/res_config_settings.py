@@ -1,0 +1,17 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    # ------------------------------------------------------------
+    # HISTORY: PAYMENT PROMISES AND TELEPHONY
+    # ------------------------------------------------------------
+
+    crm_promise_grace_days = fields.Integer(related="company_id.crm_promise_grace_days", readonly=False)
+    crm_pbx_token = fields.Char(related="company_id.crm_pbx_token", readonly=True)
+
+    def action_crm_regenerate_pbx_token(self):
+        """Settings button: a new PBX token for the current company."""
+        self.ensure_one()
+        return self.company_id.action_crm_regenerate_pbx_token()
