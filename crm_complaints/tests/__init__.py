@@ -1,1 +1,9 @@
-from . import test_crm_complaint, test_crm_complaints_tour
+from . import (
+    test_complaint_dispute,
+    test_complaint_intake,
+    test_complaint_portal,
+    test_complaint_report,
+    test_complaint_sla,
+    test_crm_complaint,
+    test_crm_complaints_tour,
+)
