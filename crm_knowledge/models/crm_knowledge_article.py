@@ -35,6 +35,8 @@ CONTENT_FIELDS = ("name", "body", "template_body")
 TEMPLATE_MODELS = ("res.partner", "sale.order", "account.move", "crm.complaint")
 #: minimal trigram word similarity for the typo fallback
 TRIGRAM_THRESHOLD = 0.5
+#: matches of the text (not the title) ranked at most, per search
+RANK_CANDIDATES = 1000
 DEFAULT_REVIEW_MONTHS = 6
 #: partner fields holding a КПП, by the addons that add one
 KPP_FIELDS = ("crm_kpp", "l10n_ru_kpp", "kpp")
@@ -182,17 +184,19 @@ class CrmKnowledgeArticle(models.Model):
     # ------------------------------------------------------------
 
     def init(self):
-        """Full-text search column, its trigger and indexes.
+        """Full-text search columns, their trigger and indexes.
 
         ``search_vector`` combines the title (weight A) and the text of the body stripped of its tags
-        (weight B), each with the Russian and the English configuration; a trigger keeps it up to date on
-        every insert and on each change of the title or the body, including rows written by plain SQL.
+        (weight B); ``title_vector`` holds the title alone, so that title matches are found from their own
+        small index. A trigger keeps both up to date on every insert and on each change of the title or the
+        body, including rows written by plain SQL.
         """
         res = super().init()
         cr = self.env.cr
         table = SQL.identifier(self._table)
         cr.execute(SQL("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
         cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS search_vector tsvector", table))
+        cr.execute(SQL("ALTER TABLE %s ADD COLUMN IF NOT EXISTS title_vector tsvector", table))
         cr.execute(SQL("""
             CREATE OR REPLACE FUNCTION crm_knowledge_html_text(html text) RETURNS text
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -201,13 +205,13 @@ class CrmKnowledgeArticle(models.Model):
                     '&nbsp;', ' '), '&lt;', '<'), '&gt;', '>'), '&quot;', '"'), '&amp;', '&')
             $$
         """))
+        # the 'russian' configuration stems Russian words with the Russian Snowball stemmer and Latin words
+        # with the English one: one configuration serves both languages
         cr.execute(SQL("""
             CREATE OR REPLACE FUNCTION crm_knowledge_search_vector(title text, html text) RETURNS tsvector
             LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
                 SELECT setweight(to_tsvector('russian', coalesce(title, '')), 'A')
-                    || setweight(to_tsvector('english', coalesce(title, '')), 'A')
                     || setweight(to_tsvector('russian', crm_knowledge_html_text(html)), 'B')
-                    || setweight(to_tsvector('english', crm_knowledge_html_text(html)), 'B')
             $$
         """))
         # "q <% t" (word similarity above the threshold, served by the trigram index) wrapped in an inlinable
@@ -222,6 +226,7 @@ class CrmKnowledgeArticle(models.Model):
             CREATE OR REPLACE FUNCTION crm_knowledge_article_search_vector_trigger() RETURNS trigger
             LANGUAGE plpgsql AS $$
             BEGIN
+                NEW.title_vector := to_tsvector('russian', coalesce(NEW.name, ''));
                 NEW.search_vector := crm_knowledge_search_vector(NEW.name, NEW.body);
                 RETURN NEW;
             END
@@ -234,7 +239,8 @@ class CrmKnowledgeArticle(models.Model):
             FOR EACH ROW EXECUTE FUNCTION crm_knowledge_article_search_vector_trigger()
         """, table))
         cr.execute(SQL(
-            "UPDATE %s SET search_vector = crm_knowledge_search_vector(name, body) WHERE search_vector IS NULL",
+            "UPDATE %s SET search_vector = crm_knowledge_search_vector(name, body), "
+            "title_vector = to_tsvector('russian', coalesce(name, '')) WHERE title_vector IS NULL",
             table,
         ))
         # fastupdate off: articles change rarely, and without a pending list every search reads the index
@@ -245,6 +251,11 @@ class CrmKnowledgeArticle(models.Model):
             table,
         ))
         cr.execute(SQL("ALTER INDEX crm_knowledge_article_search_vector_idx SET (fastupdate = off)"))
+        cr.execute(SQL(
+            "CREATE INDEX IF NOT EXISTS crm_knowledge_article_title_vector_idx ON %s USING gin (title_vector) "
+            "WITH (fastupdate = off)",
+            table,
+        ))
         cr.execute(SQL(
             "CREATE INDEX IF NOT EXISTS crm_knowledge_article_name_trgm_idx ON %s USING gin (name gin_trgm_ops) "
             "WITH (fastupdate = off)",
@@ -469,45 +480,59 @@ class CrmKnowledgeArticle(models.Model):
 
     @api.model
     def _crm_tsquery_sql(self, words, operator="&"):
-        text = search_query.build_tsquery(words, operator=operator)
-        return SQL("(to_tsquery('russian', %s) || to_tsquery('english', %s))", text, text)
+        return SQL("to_tsquery('russian', %s)", search_query.build_tsquery(words, operator=operator))
 
     @api.model
     def _crm_search_ranked(self, text, limit=5, domain=None):
         """Ids of the articles matching ``text`` in ``domain`` (record rules applied), best first.
 
-        1. all the words (word forms by stemming, the last word as a prefix), ranked by ``ts_rank_cd``;
-        2. then any of the words;
-        3. when no text matches at all, titles similar to the text by trigrams (typos).
+        For all the words (word forms by stemming, the last word as a prefix), then for any of them:
+
+        1. articles whose title matches (found from the title index, usually few), ranked by ``ts_rank_cd``
+           on title and text;
+        2. if more are needed, articles whose text matches, ranking at most :data:`RANK_CANDIDATES` of them
+           (a word present in a large part of the base does not make the search scan it all);
+
+        and when no text matches at all, titles similar to the text by trigrams (typos).
         """
         words = search_query.tokenize(text)
         if not words:
             return []
+        domain = list(domain or [])
         ids = []
         for operator in ("&", "|") if len(words) > 1 else ("&",):
-            if len(ids) >= limit:
-                break
-            query = self._search([*(domain or []), ("id", "not in", ids)])
-            vector = SQL.identifier(query.table, "search_vector")
             tsquery = self._crm_tsquery_sql(words, operator)
-            query.add_where(SQL("%s @@ %s", vector, tsquery))
-            query.order = SQL("ts_rank_cd(%s, %s, 32) DESC, %s", vector, tsquery,
-                              SQL.identifier(query.table, "id"))
-            query.limit = limit - len(ids)
-            ids += query.get_result_ids()
+            for column, candidates in (("title_vector", None), ("search_vector", RANK_CANDIDATES)):
+                if len(ids) >= limit:
+                    break
+                ids += self._crm_ranked_ids(domain, ids, column, tsquery, limit - len(ids), candidates)
         if not ids:
             text_sql = search_query.trigram_text(words)
             self.env.cr.execute(SQL(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", str(TRIGRAM_THRESHOLD),
             ))
-            query = self._search([*(domain or []), ("id", "not in", ids)])
+            query = self._search(domain)
             name = SQL.identifier(query.table, "name")
             query.add_where(SQL("crm_knowledge_word_match(%s, %s)", text_sql, name))
             query.order = SQL("word_similarity(%s, %s) DESC, %s", text_sql, name,
                               SQL.identifier(query.table, "id"))
-            query.limit = limit - len(ids)
+            query.limit = limit
             ids += query.get_result_ids()
         return ids
+
+    @api.model
+    def _crm_ranked_ids(self, domain, exclude_ids, column, tsquery, limit, candidates=None):
+        """Ids of the articles of ``domain`` (but ``exclude_ids``) whose ``column`` matches ``tsquery``,
+        best ``limit`` first; with ``candidates``, only that many matches are ranked."""
+        query = self._search([*domain, ("id", "not in", exclude_ids)])
+        query.add_where(SQL("%s @@ %s", SQL.identifier(query.table, column), tsquery))
+        if candidates:
+            query.limit = candidates
+            query = self._search([("id", "in", query)])
+        vector = SQL.identifier(query.table, "search_vector")
+        query.order = SQL("ts_rank_cd(%s, %s, 32) DESC, %s", vector, tsquery, SQL.identifier(query.table, "id"))
+        query.limit = limit
+        return list(query.get_result_ids())
 
     @api.model
     def _crm_suggest(self, text, limit=5, audience=None):

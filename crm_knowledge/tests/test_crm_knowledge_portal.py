@@ -38,6 +38,7 @@ class TestCrmKnowledgeHelpCentre(HttpCase):
         anonymous = self.url_open("/my/help", allow_redirects=False)
         self.assertIn("/web/login", anonymous.headers.get("Location", ""), "anonymous visitors must log in")
         self.authenticate("kb_portal", "kb_portal")
+        self.assertIn('href="/my/help"', self.url_open("/my").text, "the portal home links to the help centre")
         response = self.url_open("/my/help?search=доставка")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.public.name, response.text)

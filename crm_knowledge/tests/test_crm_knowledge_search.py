@@ -94,6 +94,13 @@ class TestCrmKnowledgeSearch(CrmKnowledgeCommon):
         self.assertIn("crm_knowledge_article_search_vector_idx", plan)
 
         cr.execute(SQL(
+            "EXPLAIN SELECT id FROM crm_knowledge_article WHERE title_vector @@ %s",
+            self.env["crm.knowledge.article"]._crm_tsquery_sql(["1234"]),
+        ))
+        plan = "\n".join(row[0] for row in cr.fetchall())
+        self.assertIn("crm_knowledge_article_title_vector_idx", plan)
+
+        cr.execute(SQL(
             "EXPLAIN SELECT id FROM crm_knowledge_article WHERE crm_knowledge_word_match(%s, name)", "претензи",
         ))
         plan = "\n".join(row[0] for row in cr.fetchall())
