@@ -157,13 +157,15 @@ class CrmKnowledgeArticle(models.Model):
         words = search_query.tokenize(value)
         if not words:
             return [("id", "=", 0)]
+        # words too short for a typo never match by trigrams: an impossible threshold
+        trigram_limit = TRIGRAM_THRESHOLD if search_query.trigram_text(words) else 2
         table = SQL.identifier(self._table)
         return [("id", "in", SQL(
             "(SELECT id FROM %(table)s WHERE search_vector @@ %(tsquery)s UNION "
             "SELECT id FROM %(table)s WHERE crm_knowledge_word_match(%(text)s, name) "
             "AND word_similarity(%(text)s, name) >= %(limit)s)",
             table=table, tsquery=self._crm_tsquery_sql(words),
-            text=search_query.trigram_text(words), limit=TRIGRAM_THRESHOLD,
+            text=search_query.trigram_text(words), limit=trigram_limit,
         ))]
 
     # ------------------------------------------------------------
@@ -506,8 +508,8 @@ class CrmKnowledgeArticle(models.Model):
                 if len(ids) >= limit:
                     break
                 ids += self._crm_ranked_ids(domain, ids, column, tsquery, limit - len(ids), candidates)
-        if not ids:
-            text_sql = search_query.trigram_text(words)
+        text_sql = search_query.trigram_text(words)
+        if not ids and text_sql:
             self.env.cr.execute(SQL(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", str(TRIGRAM_THRESHOLD),
             ))

@@ -57,9 +57,13 @@ def build_tsquery(words, operator="&", prefix_last=True):
     return f" {operator} ".join(terms)
 
 
+MIN_TRIGRAM_WORD = 4
+
+
 def trigram_text(words):
-    """The text compared by trigram similarity with titles: the words joined by spaces."""
-    return " ".join(words)
+    """The text compared by trigram similarity with titles: the words long enough to carry a typo (short
+    words such as prepositions would match any title containing them), joined by spaces; ``""`` if none."""
+    return " ".join(word for word in words if len(word) >= MIN_TRIGRAM_WORD)
 
 
 def headline_to_html(headline):

@@ -54,3 +54,5 @@ def test_headline_unbalanced_and_empty():
 
 def test_trigram_text():
     assert sq.trigram_text(["задолжность", "клиента"]) == "задолжность клиента"
+    assert sq.trigram_text(["и", "в", "акт", "сверки"]) == "сверки", "short words carry no typo"
+    assert sq.trigram_text(["и", "на"]) == ""
