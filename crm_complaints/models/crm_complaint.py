@@ -49,6 +49,7 @@ class CrmComplaint(models.Model):
     _rec_names_search = ["name", "subject"]
     _primary_email = "email_from"
     _mail_post_access = "read"
+    _check_company_auto = True
 
     # ------------------------------------------------------------
     # FIELDS
@@ -63,9 +64,9 @@ class CrmComplaint(models.Model):
                                  domain="[('commercial_partner_id', '=', commercial_partner_id)]")
     email_from = fields.Char(string="Email", help="The address the complaint came from.")
     channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
-    type_id = fields.Many2one("crm.complaint.type", required=True, tracking=True, index=True)
+    type_id = fields.Many2one("crm.complaint.type", required=True, tracking=True, index=True, check_company=True)
     team_id = fields.Many2one(
-        "crm.complaint.team", tracking=True, index=True,
+        "crm.complaint.team", tracking=True, index=True, check_company=True,
         compute="_compute_team_id", store=True, readonly=False, precompute=True,
     )
     user_id = fields.Many2one(

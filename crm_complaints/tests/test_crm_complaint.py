@@ -49,6 +49,7 @@ class TestCrmComplaint(ComplaintCommon):
         self.assertEqual(interactions[0].channel, "visit")
         self.assertEqual(interactions[0].direction, "incoming")
         self.assertEqual(interactions[0].contact_id, self.contact)
+        self.assertEqual(interactions.mapped("document_ref"), [complaint] * 3, "the history links to the complaint")
         self.assertIn("In Progress", interactions[1].summary)
         self.assertIn("Replaced the goods", interactions[2].summary)
 
@@ -72,7 +73,7 @@ class TestCrmComplaint(ComplaintCommon):
 
     def test_multi_company_isolation(self):
         other_company = self.env["res.company"].create({"name": "Other company"})
-        complaint = self._create_complaint(company_id=other_company.id, user_id=self.manager.id)
+        complaint = self._create_complaint(company_id=other_company.id, user_id=self.manager.id, team_id=False)
         self.assertFalse(self.env["crm.complaint"].with_user(self.manager).search([("id", "=", complaint.id)]))
         self.manager.company_ids |= other_company
         found = self.env["crm.complaint"].with_user(self.manager).with_context(
