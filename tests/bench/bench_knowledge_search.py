@@ -163,9 +163,11 @@ def main():
             say("plan of the text candidates (second step, when titles are not enough):")
             for (line,) in cr.fetchall():
                 print("    " + line, flush=True)
+            cr.execute(SQL("SELECT set_config('pg_trgm.word_similarity_threshold', '0.5', true)"))
             cr.execute(SQL(
                 "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM crm_knowledge_article "
-                "WHERE crm_knowledge_word_match(%s, name) LIMIT 10", "задолжность",
+                "WHERE crm_knowledge_word_match(%s, name) ORDER BY word_similarity(%s, name) DESC LIMIT 10",
+                "задолжность", "задолжность",
             ))
             say("plan of the typo fallback (trigram index):")
             for (line,) in cr.fetchall():
