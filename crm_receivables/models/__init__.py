@@ -10,4 +10,5 @@ from . import (
     res_config_settings,
     res_partner,
     res_partner_duplicate,
+    sale_order,
 )

@@ -19,12 +19,13 @@ class ResCompany(models.Model):
         help="Days after the promised date during which a payment still keeps the promise.",
     )
     crm_pbx_token = fields.Char(
-        string="PBX Token", copy=False, groups="base.group_system", default=lambda self: _generate_pbx_token(),
-        help="Secret the telephone exchange sends to log calls of this company as interactions.",
+        string="PBX Token", copy=False, groups="base.group_system",
+        help="Secret the telephone exchange sends to log calls of this company as interactions "
+             "(empty: the telephony endpoint refuses every call).",
     )
 
     def action_crm_regenerate_pbx_token(self):
-        """Replace the PBX token (the old one stops working at once)."""
+        """Generate the PBX token, or replace it (the old one stops working at once)."""
         self.ensure_one()
         self.crm_pbx_token = _generate_pbx_token()
         return True

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
 from .common import CrmReceivablesCommon
@@ -112,3 +112,51 @@ class TestCrmInteractionLogTour(HttpCase):
         self.assertEqual(promise.amount, 5000.0)
         self.assertEqual(promise.interaction_id.outcome_id.code, "promise")
         self.assertEqual(promise.state, "open")
+
+
+@tagged("post_install", "-at_install")
+class TestHistorySecurity(CrmReceivablesCommon):
+    """Collectors and managers, and one company's history invisible from another."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_b = cls.env["res.company"].create({"name": "ООО «Филиал»"})
+        cls.promise = cls.env["crm.payment.promise"].create({
+            "partner_id": cls.customer.id, "amount": 100.0, "promised_date": fields.Date.today(),
+        })
+        cls.promise_b = cls.env["crm.payment.promise"].with_company(cls.company_b).create({
+            "partner_id": cls.customer.id, "amount": 200.0, "promised_date": fields.Date.today(),
+            "company_id": cls.company_b.id,
+        })
+        cls.interaction_b = cls.env["crm.interaction"].create({
+            "partner_id": cls.customer.id, "summary": "Звонок из филиала", "company_id": cls.company_b.id,
+        })
+
+    def test_other_company_history_is_invisible(self):
+        Promise = self.env["crm.payment.promise"].with_user(self.user_collector)
+        self.assertEqual(Promise.search([("partner_id", "=", self.customer.id)]), self.promise)
+        self.assertNotIn(self.interaction_b, self.env["crm.interaction"].with_user(self.user_collector).search([]))
+        self.assertEqual(self.customer.with_user(self.user_collector).crm_promise_open_count, 1)
+        self.user_manager.company_ids += self.company_b
+        manager_env = self.env["crm.payment.promise"].with_user(self.user_manager).with_context(
+            allowed_company_ids=[self.env.company.id, self.company_b.id])
+        self.assertEqual(manager_env.search([("partner_id", "=", self.customer.id)]), self.promise | self.promise_b)
+
+    def test_collector_cannot_delete_promises(self):
+        with self.assertRaises(AccessError):
+            self.promise.with_user(self.user_collector).unlink()
+        self.promise.with_user(self.user_collector).action_cancel()
+        self.assertEqual(self.promise.state, "cancel")
+        self.promise.with_user(self.user_manager).unlink()
+        self.assertFalse(self.promise.exists())
+
+    def test_outcomes_are_configured_by_managers(self):
+        Outcome = self.env["crm.interaction.outcome"]
+        self.assertTrue(Outcome.with_user(self.user_collector).search([("code", "=", "promise")]))
+        with self.assertRaises(AccessError):
+            Outcome.with_user(self.user_collector).create({"name": "Свой результат", "code": "own"})
+        outcome = Outcome.with_user(self.user_manager).create({"name": "Свой результат", "code": "own"})
+        self.assertEqual(Outcome._get_by_code("own"), outcome)
+        with self.assertRaises(ValidationError):
+            Outcome.create({"name": "Дубль", "code": "own"})

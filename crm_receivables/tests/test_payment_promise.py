@@ -107,6 +107,8 @@ class TestPaymentPromise(AccountTestInvoicingCommon):
         with freeze_time("2026-03-11"):
             self.customer.invalidate_recordset()
             self.assertTrue(self.customer.crm_has_broken_promise, "visible on the customer")
+            invoice.invalidate_recordset(["crm_has_broken_promise"])
+            self.assertTrue(invoice.crm_has_broken_promise, "and on their invoices")
             self.assertEqual(self.customer.crm_promise_kept_rate, 0.0)
 
     def test_payment_before_promise_does_not_count(self):
