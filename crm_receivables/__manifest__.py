@@ -28,6 +28,7 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "wizard/crm_import_1c_views.xml",
         "views/crm_receivables_menus.xml",
     ],
     "demo": [

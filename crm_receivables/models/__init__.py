@@ -2,6 +2,7 @@ from . import (
     account_move,
     account_partial_reconcile,
     crm_followup_block,
+    crm_import_1c_document,
     crm_interaction,
     crm_interaction_outcome,
     crm_payment_promise,

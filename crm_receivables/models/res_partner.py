@@ -215,3 +215,10 @@ class ResPartner(models.Model):
         action["view_mode"] = "list,kanban,calendar,pivot,graph,activity,form"
         action["views"] = [(False, mode) for mode in action["view_mode"].split(",")]
         return action
+
+    # ------------------------------------------------------------
+    # 1C IMPORT
+    # ------------------------------------------------------------
+
+    crm_kpp = fields.Char(string="KPP", help="Russian tax registration reason code; branches of one company "
+                                             "share the INN and differ by KPP.")

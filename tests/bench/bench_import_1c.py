@@ -1,0 +1,147 @@
+"""Benchmark: import a 50,000-row 1C export (settlements by document) through the wizard.
+
+Run by ``./crm bench`` (or ``ODOO_SRC=... PYTHONPATH=. python tests/bench/bench_import_1c.py``). Prints:
+
+1. the pure parser on the file: time, and the process's resident memory after 10k / 25k / 50k streamed
+   records (flat memory = the figures stay close);
+2. a real Odoo: a fresh database with ``crm_receivables`` installed by ``odoo-bin``, then the wizard run
+   in-process (``Registry``): preview (parse + matching + 50,000 preview rows) and import (parse again, match,
+   create the customers, 50 journal entries of 1,000 receivable items each, post, 50,000 external references).
+
+Nothing is asserted: the figures go to the README / report.
+"""
+
+import base64
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+ROWS = int(os.environ.get("BENCH_1C_ROWS", "50000"))
+
+
+def _rss_mb():
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _inn10(number):
+    prefix = f"{7700000000 + number * 7:010d}"[:9]
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    return prefix + str(sum(int(d) * w for d, w in zip(prefix, weights, strict=True)) % 11 % 10)
+
+
+def build_file(path, rows):
+    """A settlements export: 10 documents per customer, so 5,000 customers for 50,000 rows."""
+    import openpyxl  # noqa: PLC0415
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Расчеты с покупателями")
+    sheet.append(["Расчеты с покупателями"])
+    sheet.append(["Период: 01.01.2026 - 31.03.2026"])
+    sheet.append([])
+    sheet.append(["Контрагент", "ИНН", "Документ", "Срок оплаты", "Сумма", "Телефон"])
+    for index in range(rows):
+        customer = index // 10
+        sheet.append([
+            f"ООО «Клиент {customer:05d}»", _inn10(customer),
+            f"Реализация товаров и услуг {index:08d} от {1 + index % 28:02d}.03.2026",
+            f"{1 + index % 28:02d}.04.2026", f"{1000 + index % 977} {index % 1000:03d},{index % 100:02d}",
+            f"8 (9{customer % 100:02d}) {customer % 1000:03d}-{customer % 100:02d}-{customer % 97:02d}",
+        ])
+    sheet.append(["Итого"])
+    book.save(path)
+
+
+def bench_parser(content):
+    from crm_receivables.tools import onec_layout, onec_reader  # noqa: PLC0415
+
+    start, rss = time.perf_counter(), {}
+    workbook = onec_reader.open_workbook(content, max_size=0)
+    analysis = onec_layout.parse(workbook)
+    count = 0
+    for count, _record in enumerate(analysis.records, start=1):  # noqa: B007
+        if count in (10000, 25000, 50000):
+            rss[count] = round(_rss_mb())
+    elapsed = time.perf_counter() - start
+    print(f"parser: {count} records in {elapsed:.1f} s ({count / elapsed:,.0f} rows/s); "
+          f"RSS after 10k/25k/50k records: {rss.get(10000)} / {rss.get(25000)} / {rss.get(50000)} MB")
+
+
+def bench_odoo(content, work):
+    from harness import pg  # noqa: PLC0415
+
+    odoo_src = Path(os.environ.get("ODOO_SRC") or Path.home() / ".cache" / "odoo-18.0")
+    server = pg.start(work / "pgdata", cleanup_mode="delete")
+    db = "crm_bench_1c"
+    args = [f"--addons-path={odoo_src / 'addons'},{ROOT}", f"--data-dir={work / 'data'}", "-d", db,
+            *server.odoo_args()]
+    try:
+        start = time.perf_counter()
+        with open(work / "install.log", "w", encoding="utf-8") as log:
+            rc = subprocess.call([sys.executable, str(odoo_src / "odoo-bin"), *args, "-i", "crm_receivables",
+                                  "--stop-after-init", "--http-port=0"], stdout=log, stderr=subprocess.STDOUT)
+        if rc:
+            print(f"install failed (exit {rc}), log: {work / 'install.log'}")
+            return rc
+        print(f"database with crm_receivables installed in {time.perf_counter() - start:.0f} s")
+        sys.path.insert(0, str(odoo_src))
+        import odoo  # noqa: PLC0415
+        from odoo.tools import config  # noqa: PLC0415
+
+        config.parse_config(args)
+        registry = odoo.modules.registry.Registry(db)
+        with registry.cursor() as cr:
+            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+            env.ref("base.RUB").active = True
+            wizard = env["crm.import.1c.wizard"].create({"file": base64.b64encode(content), "filename": "bench.xlsx"})
+            rss0, start = _rss_mb(), time.perf_counter()
+            wizard.action_preview()
+            preview = time.perf_counter() - start
+            print(f"preview: {wizard.line_count} rows, {wizard.new_partner_count} new-customer rows, "
+                  f"{wizard.error_count} errors in {preview:.1f} s")
+            start = time.perf_counter()
+            wizard.action_import()
+            env.flush_all()
+            elapsed = time.perf_counter() - start
+            moves = env["account.move"].search_count([("journal_id.code", "=", "1C")])
+            print(f"import: {wizard.result_message}")
+            print(f"import: {elapsed:.1f} s for {ROWS} rows, {moves} journal entries; "
+                  f"RSS {rss0:.0f} MB before the preview, {_rss_mb():.0f} MB after the import")
+            start = time.perf_counter()
+            wizard.action_import()
+            print(f"rerun of the same file: {time.perf_counter() - start:.1f} s — {wizard.result_message}")
+            cr.rollback()
+        return 0
+    finally:
+        if server.exists(db):
+            server.drop(db)
+        server.stop()
+
+
+def main():
+    work = Path(tempfile.mkdtemp(prefix="crm-bench-1c-"))
+    try:
+        path = work / "bench.xlsx"
+        start = time.perf_counter()
+        build_file(path, ROWS)
+        content = path.read_bytes()
+        print(f"file: {ROWS} rows, {len(content) / 1048576:.1f} MB, built in {time.perf_counter() - start:.0f} s")
+        bench_parser(content)
+        return bench_odoo(content, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The 1C parser on the sample files of data/ (regenerate them with ``python data/generate_samples.py``)."""
+
+import tracemalloc
+
+import pytest
+
+from crm_receivables.tools import onec_layout, onec_reader
+from crm_receivables.tools.onec_values import OnecError
+
+
+@pytest.fixture(scope="module")
+def data(root):
+    return root / "data"
+
+
+def _parse(data, name, **kwargs):
+    workbook = onec_reader.open_workbook((data / name).read_bytes())
+    analysis = onec_layout.parse(workbook, **kwargs)
+    return analysis, list(analysis.records)
+
+
+def test_osv_62(data):
+    analysis, records = _parse(data, "osv_62.xls")
+    assert analysis.layout == "osv_62"
+    assert analysis.header_row == 5
+    assert analysis.mapping["name"] == 0 and analysis.mapping["end_debit"] == 6
+    assert analysis.mapping["end_credit"] == 7
+    assert not analysis.is_sure  # "Счет" is a weak name for the counterparty column
+    by_row = {r.row: r for r in records}
+    assert sorted(by_row) == [11, 12, 14, 15, 16, 17]  # account row, captions, totals skipped
+    assert all(r.error is None for r in records)
+    assert by_row[12].kind == "document" and by_row[12].doc_number == "00000123"
+    assert by_row[12].name == "ООО «Ромашка»" and by_row[12].amount == 1234567.89
+    assert by_row[14].amount == 0.0  # paid during the period
+    assert by_row[16].kind == "balance" and by_row[16].amount == 45000.0  # counterparty without sub-rows
+    assert by_row[17].amount == -5000.0  # prepayment: credit balance
+    assert sum(r.amount for r in records) == pytest.approx(1517067.89 - 5000.0)
+
+
+def test_settlements(data):
+    analysis, records = _parse(data, "settlements_by_document.xls")
+    assert analysis.layout == "settlements" and analysis.is_sure
+    assert [r.doc_number for r in records] == ["00000140", "00000150", "00000152", "00000003", "00000123"]
+    first, _ural_1, ural_2, refund, romashka = records
+    assert first.amount == 1234567.89 and first.currency == "RUB"
+    assert str(first.due_date) == "2026-04-01"
+    assert ural_2.name == "ПАО «Уральские машины»" and ural_2.inn == "7450056782"  # inherited from group row
+    assert str(ural_2.due_date) == "2026-04-30"  # Excel serial in a text column
+    assert refund.amount == -5000.0
+    assert romashka.currency == "RUB"  # "643"
+
+
+def test_reconciliation_act(data):
+    analysis, records = _parse(data, "reconciliation_act.xls")
+    assert analysis.layout == "reconciliation_act"
+    (record,) = records
+    assert (record.name, record.inn, record.kpp) == ("ООО «ТехноСтрой»", "6670034567", "667001001")
+    assert record.amount == 45000.0 and str(record.doc_date) == "2026-03-31"
+    later = _parse(data, "reconciliation_act_q2.xls")[1][0]
+    assert later.amount == 30000.0
+    assert later.external_key == record.external_key  # a later act updates the same balance
+
+
+def test_counterparties_skip_notes_sheet(data):
+    analysis, records = _parse(data, "counterparties.xlsx")
+    assert analysis.sheet == "Контрагенты" and analysis.layout == "counterparties"
+    assert len(records) == 6 and all(r.kind == "partner" and r.error is None for r in records)
+    assert records[0].phone == "8 (922) 601-17-45" and records[0].kpp == "770101001"
+    assert records[4].email == "sales@vector-m.example"
+
+
+def test_osv_document_key_matches_settlements(data):
+    osv = {r.doc_number: r for r in _parse(data, "osv_62.xls")[1]}
+    settlements = {r.doc_number: r for r in _parse(data, "settlements_by_document.xls")[1]}
+    assert osv["00000123"].external_key == settlements["00000123"].external_key
+
+
+@pytest.mark.parametrize(("name", "key", "row", "column"), [
+    ("bad_inn.xlsx", "bad_inn", 5, "ИНН"),
+    ("duplicates.xlsx", "duplicate", 7, "ИНН"),
+    ("text_in_amount.xls", "bad_amount", 8, "Сумма"),
+    ("unknown_currency.xls", "bad_currency", 6, "Валюта"),
+    ("formulas.xlsx", "formula", 4, "Сумма"),
+])
+def test_row_errors(data, name, key, row, column):
+    _analysis, records = _parse(data, name)
+    errors = [r.error for r in records if r.error]
+    assert len(errors) == 1
+    assert (errors[0].key, errors[0].row, errors[0].column) == (key, row, column)
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("empty.xls", "empty_file"),
+    ("no_header.xls", "no_header"),
+    ("corrupt.xls", "corrupt"),
+    ("encrypted.xlsx", "encrypted"),
+])
+def test_file_errors(data, name, key):
+    with pytest.raises(OnecError) as caught:
+        _parse(data, name)
+    assert caught.value.key == key
+
+
+def test_wrong_sheet(data):
+    with pytest.raises(OnecError) as caught:
+        _parse(data, "counterparties.xlsx", sheet="Примечания")
+    assert (caught.value.key, caught.value.sheet) == ("no_header", "Примечания")
+    with pytest.raises(OnecError) as caught:
+        _parse(data, "counterparties.xlsx", sheet="Нет")
+    assert caught.value.key == "sheet_not_found"
+
+
+def test_size_limit_checked_before_parsing(data):
+    with pytest.raises(OnecError) as caught:
+        onec_reader.open_workbook((data / "osv_62.xls").read_bytes(), max_size=1000)
+    assert caught.value.key == "too_large"
+
+
+def test_not_excel():
+    with pytest.raises(OnecError) as caught:
+        onec_reader.open_workbook(b"\xef\xbb\xbf;;")
+    assert caught.value.key == "unknown_format"
+
+
+def test_manual_mapping_replaces_detection(data):
+    detected = _parse(data, "settlements_by_document.xls")[0].mapping
+    # the user says the "Срок оплаты" column holds the amount: the date cells are no amounts
+    mapping = {**{k: v for k, v in detected.items() if k not in ("amount", "due_date")}, "amount": 4}
+    analysis, records = _parse(data, "settlements_by_document.xls", mapping=mapping)
+    assert analysis.mapping == mapping and analysis.is_sure
+    assert (records[0].error.key, records[0].error.column) == ("bad_amount", "Срок оплаты")
+    # and without any amount column, every document lacks its amount
+    mapping.pop("amount")
+    analysis, records = _parse(data, "settlements_by_document.xls", mapping=mapping, layout="settlements")
+    assert not analysis.is_sure
+    assert {r.error.key for r in records} == {"missing_amount"}
+
+
+def test_map_columns_two_row_header():
+    columns, mapping, _scores = onec_layout.map_columns(
+        ["Счет", "Сальдо на начало периода", None, "Сальдо на конец периода", None],
+        [None, "Дебет", "Кредит", "Дебет", "Кредит"],
+    )
+    assert mapping == {"name": 0, "start_debit": 1, "start_credit": 2, "end_debit": 3, "end_credit": 4}
+    assert columns[4] == "Кредит"
+
+
+def test_english_header():
+    _columns, mapping, scores = onec_layout.map_columns(["Customer", "INN", "Invoice", "Due date", "Amount"])
+    assert mapping == {"name": 0, "inn": 1, "document": 2, "due_date": 3, "amount": 4}
+    assert onec_layout.detect_layout(mapping, "") == "settlements"
+    assert onec_layout.confidence_of("settlements", mapping, scores) == 1.0
+
+
+def test_streams_large_xlsx_with_flat_memory(tmp_path):
+    """5,000 rows: the records come out one by one; memory does not grow with the row count."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Расчеты")
+    sheet.append(["Контрагент", "ИНН", "Документ", "Сумма"])
+    for index in range(5000):
+        sheet.append([f"ООО «Клиент {index}»", "", f"Реализация товаров и услуг {index:08d} от 01.03.2026",
+                      f"{index},50"])
+    path = tmp_path / "large.xlsx"
+    book.save(path)
+    workbook = onec_reader.open_workbook(path.read_bytes())
+    analysis = onec_layout.parse(workbook)
+    tracemalloc.start()
+    count = 0
+    for count, _record in enumerate(analysis.records, start=1):  # noqa: B007
+        if count == 1000:
+            early = tracemalloc.get_traced_memory()[0]
+    late = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert count == 5000
+    assert late - early < 8 * 1024 * 1024  # the duplicate index only (a key per row), no cells kept

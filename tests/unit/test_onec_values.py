@@ -1,0 +1,99 @@
+import datetime
+
+import pytest
+
+from crm_receivables.tools.onec_values import (
+    FormulaWithoutValue,
+    OnecValueError,
+    normalize_email,
+    normalize_label,
+    parse_amount,
+    parse_currency,
+    parse_date,
+    parse_document,
+)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("1 234 567,89", 1234567.89),
+    ("1\u00a0234\u00a0567,89", 1234567.89),
+    ("1\u202f234,5", 1234.5),
+    ("(5 000,00)", -5000.0),
+    ("-5 000,00", -5000.0),
+    ("5000,00-", -5000.0),
+    ("1.234.567,89", 1234567.89),
+    ("1,234,567.89", 1234567.89),
+    ("12 500,00 руб.", 12500.0),
+    (1234567.891, 1234567.89),
+    (-12, -12.0),
+    ("", None),
+    (None, None),
+    ("-", None),
+])
+def test_parse_amount(value, expected):
+    assert parse_amount(value) == expected
+
+
+@pytest.mark.parametrize("value", ["триста тысяч", "12,5,5", "1 2 3 abc", True])
+def test_parse_amount_rejects_text(value):
+    with pytest.raises(OnecValueError) as caught:
+        parse_amount(value)
+    assert caught.value.key == "amount"
+
+
+def test_formula_without_value():
+    with pytest.raises(OnecValueError) as caught:
+        parse_amount(FormulaWithoutValue("A1*2"))
+    assert caught.value.key == "formula"
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("12.03.2026", datetime.date(2026, 3, 12)),
+    ("12.03.2026 0:00:00", datetime.date(2026, 3, 12)),
+    ("1.4.26", datetime.date(2026, 4, 1)),
+    ("2026-03-12", datetime.date(2026, 3, 12)),
+    (46142, datetime.date(2026, 4, 30)),
+    (46142.0, datetime.date(2026, 4, 30)),
+    (datetime.datetime(2026, 3, 12, 10, 0), datetime.date(2026, 3, 12)),
+    (datetime.date(2026, 3, 12), datetime.date(2026, 3, 12)),
+    ("", None),
+    (None, None),
+])
+def test_parse_date(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("value", ["31.02.2026", "завтра", -5, "2026/99/99"])
+def test_parse_date_rejects(value):
+    with pytest.raises(OnecValueError):
+        parse_date(value)
+
+
+def test_parse_document():
+    label, number, date = parse_document("Реализация товаров и услуг 00000123 от 12.03.2026 12:00:00")
+    assert (label, number, date) == (
+        "Реализация товаров и услуг 00000123 от 12.03.2026", "00000123", datetime.date(2026, 3, 12))
+    assert parse_document("Продажа (00000012 от 12.01.2026)")[1:] == ("00000012", datetime.date(2026, 1, 12))
+    assert parse_document("Корректировка долга АБ-17 от 01.02.2026")[1] == "АБ-17"
+    assert parse_document("Ввод остатков") == ("Ввод остатков", "Ввод остатков", None)
+    assert parse_document(None) == ("", "", None)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("руб.", "RUB"), ("RUB", "RUB"), ("643", "RUB"), (643.0, "RUB"), ("usd", "USD"), ("евро", "EUR"),
+    ("GBP", "GBP"), ("", None),
+])
+def test_parse_currency(value, expected):
+    assert parse_currency(value) == expected
+
+
+def test_parse_currency_unknown():
+    with pytest.raises(OnecValueError):
+        parse_currency("у.е.")
+
+
+def test_normalize_label_and_email():
+    assert normalize_label("  Сальдо на  конец периода: ") == "сальдо на конец периода"
+    assert normalize_label("Счёт") == "счет"
+    assert normalize_email(" Sales@Vector-M.example; buh@x.example") == "sales@vector-m.example"
+    assert normalize_email("нет") == ""
