@@ -20,6 +20,9 @@
         "data/crm_interaction_outcome_data.xml",
         "wizard/crm_interaction_log_wizard_views.xml",
         "data/crm_knowledge_template_data.xml",
+        "report/crm_followup_letter_report.xml",
+        "report/crm_statement_report.xml",
+        "data/crm_followup_data.xml",
         "views/crm_interaction_views.xml",
         "views/crm_payment_promise_views.xml",
         "views/crm_interaction_outcome_views.xml",
@@ -28,6 +31,9 @@
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/crm_followup_policy_views.xml",
+        "views/crm_followup_message_views.xml",
+        "views/crm_statement_views.xml",
         "wizard/crm_import_1c_views.xml",
         "views/crm_receivables_menus.xml",
     ],
@@ -36,6 +42,7 @@
         "demo/account_move_demo.xml",
         "demo/crm_interaction_demo.xml",
         "demo/crm_payment_promise_demo.xml",
+        "demo/crm_followup_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -66,3 +66,37 @@ class AccountMove(models.Model):
     crm_has_broken_promise = fields.Boolean(
         related="commercial_partner_id.crm_has_broken_promise", string="Customer Broke a Promise",
     )
+
+    # ------------------------------------------------------------
+    # FOLLOW-UP
+    # ------------------------------------------------------------
+
+    crm_followup_policy_id = fields.Many2one(
+        "crm.followup.policy", string="Follow-up Policy", copy=False,
+        help="Overrides the customer's and the company's follow-up policy for this invoice.",
+    )
+    crm_followup_line_ids = fields.One2many("crm.followup.line", "move_id", string="Follow-up History")
+
+    def action_crm_followup_block(self):
+        """Open the form of a new follow-up block of this invoice."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Block Follow-up"),
+            "res_model": "crm.followup.block",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
+        }
+
+    # ------------------------------------------------------------
+    # HISTORY: INTERACTIONS AND PAYMENT PROMISES
+    # ------------------------------------------------------------
+
+    crm_promise_ids = fields.Many2many(
+        "crm.payment.promise", "crm_payment_promise_account_move_rel", "move_id", "promise_id",
+        string="Payment Promises", copy=False, readonly=True,
+    )
+    crm_has_broken_promise = fields.Boolean(
+        related="commercial_partner_id.crm_has_broken_promise", string="Customer Broke a Promise",
+    )

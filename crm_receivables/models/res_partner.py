@@ -222,3 +222,39 @@ class ResPartner(models.Model):
 
     crm_kpp = fields.Char(string="KPP", help="Russian tax registration reason code; branches of one company "
                                              "share the INN and differ by KPP.")
+
+    # ------------------------------------------------------------
+    # FOLLOW-UP
+    # ------------------------------------------------------------
+
+    crm_followup_policy_id = fields.Many2one(
+        "crm.followup.policy", string="Follow-up Policy", company_dependent=True,
+        help="Overrides the company's default follow-up policy for this customer.",
+    )
+    crm_followup_channels = fields.Char(
+        string="Follow-up Channels",
+        help="Preferred channels in order, comma-separated: email, sms, letter, call. "
+             "Empty: email, then SMS, letter and a call task.",
+    )
+    crm_followup_quiet_start = fields.Float(string="Quiet Hours From",
+                                            help="No email or SMS from this hour (customer's timezone).")
+    crm_followup_quiet_end = fields.Float(string="Quiet Hours To")
+    crm_followup_quiet_days = fields.Char(string="Quiet Days",
+                                          help="ISO weekdays without email or SMS, e.g. 6,7 for the weekend.")
+    crm_followup_message_ids = fields.One2many("crm.followup.message", "partner_id",
+                                               string="Follow-up Communications")
+    crm_statement_ids = fields.One2many("crm.statement", "partner_id", string="Statements")
+
+    def action_crm_followup_run(self):
+        """Run the follow-up of this customer now (button)."""
+        self.ensure_one()
+        self.env["crm.followup.message"]._crm_followup_run(partners=self.commercial_partner_id)
+        return self.action_crm_view_followup_messages()
+
+    def action_crm_view_followup_messages(self):
+        """Open the customer's follow-up communications."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_receivables.crm_followup_message_action")
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_state": 0}
+        return action

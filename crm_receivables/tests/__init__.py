@@ -4,10 +4,13 @@ from . import (
     test_crm_interaction_log,
     test_crm_interaction_mail,
     test_crm_receivables_tour,
+    test_followup,
+    test_followup_tour,
     test_import_1c,
     test_knowledge_templates,
     test_partner_360,
     test_payment_promise,
     test_pbx,
     test_phone,
+    test_statement,
 )

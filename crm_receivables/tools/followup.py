@@ -1,0 +1,144 @@
+"""Pure decision logic of the follow-up of overdue invoices (no ORM).
+
+* :func:`pick_level` — which level an invoice reaches after a number of days past its due date;
+* :func:`choose_channel` — the channel of a customer, from their preferences and what is possible;
+* :func:`in_quiet_hours` / :func:`next_allowed_time` — the customer's quiet hours and days.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+try:  # Python >= 3.9
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+except ImportError:  # pragma: no cover
+    ZoneInfo = None
+    ZoneInfoNotFoundError = KeyError
+
+CHANNELS = ("email", "sms", "letter", "call")
+# the fallback order when the customer's preferences are exhausted
+DEFAULT_ORDER = ("email", "sms", "letter", "call")
+
+
+def pick_level(days_overdue, levels, escalate_from=None):
+    """Return the level an invoice reaches.
+
+    :param int days_overdue: days past the due date (negative: before it)
+    :param levels: iterable of ``(key, delay)``; ``delay`` in days relative to the due date
+    :param escalate_from: when set (a broken promise), the key of the level already reached: the next level
+        above it is returned even if its day has not come
+    :return: the key of the highest level whose delay is reached, or ``None``
+    """
+    ordered = sorted(levels, key=lambda level: level[1])
+    reached = None
+    for key, delay in ordered:
+        if delay <= days_overdue:
+            reached = key
+    if escalate_from is not None:
+        keys = [key for key, _delay in ordered]
+        if escalate_from in keys:
+            index = keys.index(escalate_from) + 1
+            if index < len(keys) and (reached is None or keys.index(reached) < index):
+                reached = keys[index]
+    return reached
+
+
+def parse_channels(value):
+    """Parse a customer's channel preferences (``"sms, email"``) into a tuple of known channels."""
+    result = []
+    for raw in (value or "").replace(";", ",").split(","):
+        token = raw.strip().lower()
+        if token in CHANNELS and token not in result:
+            result.append(token)
+    return tuple(result)
+
+
+def choose_channel(preferences, capabilities, excluded=(), fallback_order=DEFAULT_ORDER):
+    """Choose the channel of a communication.
+
+    :param preferences: the customer's ordered channels (may be empty: the fallback order is used)
+    :param dict capabilities: ``{channel: reason or None}``; a reason (``"no email"``, ``"blacklisted"``) makes
+        the channel impossible, ``None`` (or a missing key for ``letter``/``call``) makes it possible
+    :param excluded: channels that bounced or failed for this communication
+    :param fallback_order: channels tried after the preferences
+    :return: ``(channel, reasons)`` — ``channel`` is ``None`` when nothing is possible; ``reasons`` lists
+        ``(channel, reason)`` of the channels skipped on the way, for the collector
+    """
+    order = list(preferences) + [channel for channel in fallback_order if channel not in preferences]
+    reasons = []
+    for channel in order:
+        if channel in excluded:
+            reasons.append((channel, "failed"))
+            continue
+        reason = capabilities.get(channel)
+        if reason:
+            reasons.append((channel, reason))
+            continue
+        return channel, reasons
+    return None, reasons
+
+
+def _zone(tz_name):
+    if ZoneInfo is None or not tz_name:
+        return UTC
+    try:
+        return ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def parse_days(value):
+    """Parse quiet days (``"5,6"``: ISO weekdays 1 = Monday … 7 = Sunday) into a frozenset of ints."""
+    days = set()
+    for raw in (value or "").replace(";", ",").split(","):
+        token = raw.strip()
+        if token.isdigit() and 1 <= int(token) <= 7:
+            days.add(int(token))
+    return frozenset(days)
+
+
+def in_quiet_hours(now_utc, tz_name, quiet_start=0.0, quiet_end=0.0, quiet_days=()):
+    """Whether ``now_utc`` (naive UTC) falls into the customer's quiet hours or days.
+
+    :param float quiet_start: hour the quiet time begins (22.5 = 22:30) in the customer's timezone
+    :param float quiet_end: hour it ends; may be smaller than ``quiet_start`` (over midnight); equal: no hours
+    :param quiet_days: ISO weekdays without any communication
+    """
+    local = now_utc.replace(tzinfo=UTC).astimezone(_zone(tz_name))
+    if local.isoweekday() in set(quiet_days):
+        return True
+    if quiet_start == quiet_end:
+        return False
+    hour = local.hour + local.minute / 60.0
+    if quiet_start < quiet_end:
+        return quiet_start <= hour < quiet_end
+    return hour >= quiet_start or hour < quiet_end
+
+
+def next_allowed_time(now_utc, tz_name, quiet_start=0.0, quiet_end=0.0, quiet_days=()):
+    """The first moment (naive UTC, minute precision) at or after ``now_utc`` outside the quiet time.
+
+    :return: ``now_utc`` itself when it is allowed; ``None`` if every day is quiet
+    """
+    if len(set(quiet_days)) >= 7:
+        return None
+    moment = now_utc.replace(second=0, microsecond=0)
+    if not in_quiet_hours(moment, tz_name, quiet_start, quiet_end, quiet_days):
+        return now_utc
+    # walk by 15 minutes: at most 8 days, a few hundred steps, pure arithmetic
+    for _step in range(8 * 24 * 4):
+        moment += timedelta(minutes=15)
+        moment = moment.replace(minute=moment.minute - moment.minute % 15)
+        if not in_quiet_hours(moment, tz_name, quiet_start, quiet_end, quiet_days):
+            return moment
+    return None
+
+
+def days_between(due_date, today):
+    """Days from ``due_date`` to ``today`` (negative before the due date)."""
+    return (today - due_date).days
+
+
+def to_naive_utc(value):
+    """Helper for callers holding aware datetimes."""
+    if isinstance(value, datetime) and value.tzinfo:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
