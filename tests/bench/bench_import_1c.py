@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +65,10 @@ def build_file(path, rows):
 
 
 def bench_parser(content):
+    # the pure tools without the addon's __init__ (which needs Odoo), as tests/conftest.py does
+    package = types.ModuleType("crm_receivables")
+    package.__path__ = [str(ROOT / "crm_receivables")]
+    sys.modules.setdefault("crm_receivables", package)
     from crm_receivables.tools import onec_layout, onec_reader  # noqa: PLC0415
 
     start, rss = time.perf_counter(), {}
