@@ -151,7 +151,7 @@ def main():
     test_p.add_argument("--only", action="append", default=[], metavar="ADDON",
                         help="Odoo tests of this addon only (repeatable); skips the other stages")
     test_p.add_argument("--skip", action="append", default=[],
-                        choices=["odoo", "alone", "pytest", "e2e", "lint"], help="skip a stage (dev only)")
+                        choices=["odoo", "i18n", "alone", "pytest", "e2e", "lint"], help="skip a stage (dev only)")
     test_p.add_argument("--keep", action="store_true", help="keep databases and logs afterwards")
     sub.add_parser("bench", help="run the benchmarks and print their figures")
     sub.add_parser("i18n", help="export .pot files and merge them into ru.po")

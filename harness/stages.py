@@ -164,6 +164,30 @@ def stage_odoo_tests(report, server, work, addons):
     return db, verdict.ok
 
 
+def stage_i18n_fresh(report, server, work, db):
+    """The committed ``i18n/<addon>.pot`` holds every term the installed addon has (else ru.po can't be complete)."""
+    import polib  # noqa: PLC0415
+
+    passed, notes = 0, []
+    for addon in ADDONS:
+        exported = work / f"{addon}.pot"
+        rc = run_logged(odoo_cmd(server, db, work / "data", free_port(), f"--i18n-export={exported}",
+                                 f"--modules={addon}"), work / f"i18n-{addon}.log", echo=False)
+        committed_path = ROOT / addon / "i18n" / f"{addon}.pot"
+        if rc or not exported.exists() or not committed_path.exists():
+            notes.append(f"{addon}: could not export or compare its terms (exit {rc})")
+            continue
+        fresh = {(e.msgctxt, e.msgid) for e in polib.pofile(str(exported))}
+        committed = {(e.msgctxt, e.msgid) for e in polib.pofile(str(committed_path))}
+        new = sorted(msgid for _ctx, msgid in fresh - committed)
+        if new:
+            notes.append(f"{addon}: {len(new)} term(s) missing from i18n/{addon}.pot (run ./crm i18n), "
+                         f"e.g. {new[:3]}")
+        else:
+            passed += 1
+    report.add("i18n .pot up to date", passed, len(ADDONS) - passed, notes)
+
+
 def stage_alone(report, server, work):
     """Each addon installs alone on a fresh database (its own dependency closure, demo data included)."""
     def install(addon):
@@ -275,6 +299,8 @@ def cmd_test(args):
         if "odoo" not in args.skip:
             db, _ok = stage_odoo_tests(report, server, work, addons)
         if not args.only:
+            if db and "i18n" not in args.skip:
+                stage_i18n_fresh(report, server, work, db)
             if "alone" not in args.skip:
                 stage_alone(report, server, work)
             if "pytest" not in args.skip:
