@@ -1,6 +1,8 @@
 """End-to-end: the live server built by `./crm test` answers as a user's browser and integrations expect."""
 
 import json
+import urllib.error
+import urllib.parse
 import urllib.request
 
 
@@ -52,3 +54,57 @@ def test_demo_history_is_there(e2e_server):
     customers = _call(e2e_server, cookie, "res.partner", "search_read",
                       [[("vat", "=", "7708123450")]], {"fields": ["name", "interaction_count"]})
     assert customers and customers[0]["interaction_count"] >= 2
+
+
+def _pbx(server, token, payload):
+    request = urllib.request.Request(
+        f"{server['url']}/crm_receivables/pbx/call", data=json.dumps(payload).encode(), method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_pbx_logs_a_call_in_any_phone_format(e2e_server):
+    """A telephone exchange reports a call with the number typed the Russian way; it lands on the customer."""
+    cookie = _session(e2e_server)
+    company = _call(e2e_server, cookie, "res.company", "search_read", [[]],
+                    {"fields": ["crm_pbx_token"], "limit": 1})[0]
+    before = _call(e2e_server, cookie, "crm.interaction", "search_count", [[]])
+    status, body = _pbx(e2e_server, company["crm_pbx_token"],
+                        {"phone": "8 (912) 345-67-89", "direction": "incoming", "duration": 42,
+                         "summary": "e2e: call from the accountant"})
+    assert status == 200, body
+    assert body["ok"] and body["partner"]["name"] == "ООО «СтройМонтаж»"
+    assert body["url"].endswith(f"/odoo/res.partner/{body['partner']['id']}")
+    logged = _call(e2e_server, cookie, "crm.interaction", "read", [[body["interaction_id"]]],
+                   {"fields": ["partner_id", "channel", "direction"]})[0]
+    assert logged["partner_id"][0] == body["partner"]["id"]
+    assert (logged["channel"], logged["direction"]) == ("call", "incoming")
+    assert _call(e2e_server, cookie, "crm.interaction", "search_count", [[]]) == before + 1
+
+
+def test_pbx_rejects_bad_calls_and_writes_nothing(e2e_server):
+    cookie = _session(e2e_server)
+    token = _call(e2e_server, cookie, "res.company", "search_read", [[]],
+                  {"fields": ["crm_pbx_token"], "limit": 1})[0]["crm_pbx_token"]
+    before = _call(e2e_server, cookie, "crm.interaction", "search_count", [[]])
+    assert _pbx(e2e_server, "not-the-token", {"phone": "+79123456789", "direction": "incoming"})[0] == 401
+    status, body = _pbx(e2e_server, token, {"direction": "incoming"})
+    assert status == 400 and body["ok"] is False
+    assert _pbx(e2e_server, token, {"phone": "+7 999 000-00-00", "direction": "incoming"})[0] == 404
+    assert _call(e2e_server, cookie, "crm.interaction", "search_count", [[]]) == before
+
+
+def test_public_help_centre(e2e_server):
+    """Anyone can read public answers at /help and search them by a word form; internal ones stay hidden."""
+    with urllib.request.urlopen(f"{e2e_server['url']}/help", timeout=60) as response:
+        page = response.read().decode()
+    assert "Часы работы и контакты отдела расчётов" in page
+    assert "Скрипт звонка: просроченная задолженность" not in page, "call scripts are internal"
+    query = urllib.parse.quote("контактов")
+    with urllib.request.urlopen(f"{e2e_server['url']}/help?search={query}", timeout=60) as response:
+        assert "Часы работы и контакты отдела расчётов" in response.read().decode()
