@@ -298,7 +298,8 @@ class CrmComplaint(models.Model):
                     direction="incoming", via_email=message.message_type == "email", note=message.body,
                 )
                 if complaint.is_waiting:
-                    complaint.stage_id = complaint._get_resume_stage()
+                    # the customer of this very complaint answered: resume it, whoever posted on their behalf
+                    complaint.sudo().stage_id = complaint._get_resume_stage()
             elif author.user_ids.filtered(lambda user: not user.share) and not complaint.date_first_response:
                 complaint.sudo().date_first_response = message.date or fields.Datetime.now()
         return res

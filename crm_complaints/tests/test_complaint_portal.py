@@ -2,6 +2,7 @@ import re
 
 from odoo import http
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import ComplaintDataMixin
 
@@ -54,6 +55,30 @@ class TestComplaintPortal(HttpCase, ComplaintDataMixin):
         self.assertIn("Complaint of customer B", page.text)
         wrong = self.url_open(f"/my/complaints/{self.complaint_b.id}?access_token=wrong")
         self.assertNotIn("Complaint of customer B", wrong.text)
+
+    def _post_reply(self, complaint, body):
+        return self.make_jsonrpc_request("/mail/message/post", {
+            "thread_model": "crm.complaint", "thread_id": complaint.id,
+            "post_data": {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment"},
+        })
+
+    def test_customer_replies_from_portal(self):
+        self.complaint_a.stage_id = self.stage_waiting
+        self.authenticate("cmp_portal_a", "cmp_portal_a")
+        self._post_reply(self.complaint_a, "Waybill 4711, unloaded at 14:00")
+        self.complaint_a.invalidate_recordset()
+        message = self.complaint_a.message_ids.filtered(
+            lambda m: m.author_id == self.portal_a.partner_id and m.message_type == "comment")
+        self.assertEqual(len(message), 1)
+        self.assertIn("Waybill 4711", message.body)
+        self.assertEqual(self.complaint_a.stage_id, self.stage_progress, "the answer ends the waiting")
+        replies = self.env["crm.interaction"].search([
+            ("partner_id", "=", self.customer.id), ("summary", "ilike", "replied"),
+        ])
+        self.assertEqual(len(replies), 1)
+        self.authenticate("cmp_portal_b", "cmp_portal_b")
+        with self.assertRaisesRegex(JsonRpcException, "NotFound"):
+            self._post_reply(self.complaint_a, "Not my complaint")
 
     def test_submit_with_attachment(self):
         self.authenticate("cmp_portal_a", "cmp_portal_a")
