@@ -108,3 +108,26 @@ class TestPartner360(CrmReceivablesCommon):
         self.assertEqual(len(result["records"]), 80)
         self.assertEqual(result["length"], BIG)
         _logger.info("Timeline list page: 80 of %s interactions read in %.3f s", BIG, elapsed)
+
+    def test_customer_list_columns_in_batch(self):
+        """The Receivables customer list computes the history columns for a whole page at once."""
+        view = self.env.ref("crm_receivables.res_partner_view_list_receivables")
+        action = self.env.ref("crm_receivables.res_partner_action_customers")
+        self.assertIn(view, action.view_ids.view_id)
+        spec = {
+            "crm_promise_open_count": {}, "crm_last_contact_date": {}, "crm_next_activity_summary": {},
+            "crm_has_broken_promise": {}, "crm_overdue_amount": {},
+        }
+
+        def queries(partners):
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            values = partners.with_user(self.user_manager).web_read(spec)
+            return self.env.cr.sql_log_count - start, values
+
+        queries(self.small)  # warm the caches (access rules, ir.model) like an open session
+        one, _values = queries(self.small)
+        both, values = queries(self.customer | self.small)
+        self.assertEqual(both, one, "no query per customer: a page of customers costs what one does")
+        self.assertEqual([v["crm_promise_open_count"] for v in values], [1, 1])
+        self.assertEqual([v["crm_next_activity_summary"] for v in values], ["Перезвонить", "Перезвонить"])
