@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import html2plaintext
 
 CHANNELS = [
     ("call", "Phone Call"),
@@ -78,6 +79,10 @@ class CrmInteraction(models.Model):
                                       help="The chatter email or SMS this interaction was made from.")
     promise_ids = fields.One2many("crm.payment.promise", "interaction_id", string="Payment Promises")
     promise_count = fields.Integer(compute="_compute_promise_count", string="Promises")
+    suggested_article_ids = fields.Many2many(
+        "crm.knowledge.article", compute="_compute_suggested_article_ids", string="Suggested Answers",
+        help="Published knowledge articles that match the summary and the details.",
+    )
 
     _sql_constraints = [
         ("mail_message_uniq", "unique(mail_message_id)", "A message is logged only once in the history."),
@@ -98,6 +103,15 @@ class CrmInteraction(models.Model):
         ))
         for interaction in self:
             interaction.promise_count = counts.get(interaction, 0)
+
+    @api.depends("summary", "note")
+    def _compute_suggested_article_ids(self):
+        """Knowledge answers to what the customer said: one ranked full-text query per interaction shown
+        (computed for the open form only, never stored)."""
+        Article = self.env["crm.knowledge.article"]
+        for interaction in self:
+            text = " ".join(filter(None, [interaction.summary, html2plaintext(interaction.note or "")]))
+            interaction.suggested_article_ids = Article._crm_suggest(text, limit=5) if text.strip() else Article
 
     # ------------------------------------------------------------
     # CRUD
