@@ -55,17 +55,27 @@ def run_logged(cmd, log_path, echo=True):
     with open(log_path, "w", encoding="utf-8") as log:
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                 encoding="utf-8", errors="replace", cwd=ROOT)
-        for line in proc.stdout:
-            log.write(line)
-            if not echo:
-                continue
-            parsed = judge.LOG_LINE.match(line.rstrip("\n"))
-            if parsed:
-                keep_echoing = parsed["level"] in ("WARNING", "ERROR", "CRITICAL") or "odoo.tests.result" in line \
-                    or parsed["msg"].startswith("skipped ")
-            if keep_echoing:
-                sys.stdout.write("  | " + line)
+        try:
+            for line in proc.stdout:
+                log.write(line)
+                if not echo:
+                    continue
+                parsed = judge.LOG_LINE.match(line.rstrip("\n"))
+                if parsed:
+                    keep_echoing = parsed["level"] in ("WARNING", "ERROR", "CRITICAL") \
+                        or "odoo.tests.result" in line or parsed["msg"].startswith("skipped ")
+                if keep_echoing:
+                    sys.stdout.write("  | " + line)
+        except BaseException:  # interrupted: don't leave Odoo running behind us
+            proc.terminate()
+            proc.wait(timeout=60)
+            raise
         return proc.wait()
+
+
+def exit_on_sigterm():
+    """A terminated run still drops its databases and stops its PostgreSQL: the ``finally`` blocks run."""
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(143))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -82,6 +92,7 @@ def addons_fingerprint():
 
 
 def cmd_run(args):
+    exit_on_sigterm()
     RUN_DIR.mkdir(exist_ok=True)
     server = pg.start(RUN_DIR / "pgdata", cleanup_mode="stop")
     say(f"database server: {server.describe()}")
@@ -287,6 +298,7 @@ def stage_lint(report):
 
 
 def cmd_test(args):
+    exit_on_sigterm()
     run_id = f"crmt_{time.strftime('%m%d%H%M%S')}_{os.getpid()}"
     work = Path(tempfile.mkdtemp(prefix=f"{run_id}-"))
     work = work.rename(work.parent / run_id) if not (work.parent / run_id).exists() else work
