@@ -22,6 +22,7 @@ import a file with any error). Problems with the whole file raise :class:`~.onec
 
 import dataclasses
 import datetime
+import functools
 import hashlib
 import itertools
 import re
@@ -356,8 +357,43 @@ def column_letter(index):
 
 
 def _is_total(text):
+    """True for a totals row label ("Итого", "Всего:", "Total"); ``text`` is a cleaned cell text."""
+    lowered = text.lower()
+    if "итого" not in lowered and "всего" not in lowered.replace("ё", "е") and "total" not in lowered:
+        return False  # fast path: the label below cannot start with these words if they are absent
     label = normalize_label(text)
     return label.startswith("итого") or label.startswith("всего") or label == "total"
+
+
+def _has_text(values):
+    """Same as ``any(clean_text(v) for v in values)``, without building the texts of plain strings."""
+    for value in values:
+        if value is None:
+            continue
+        if value.__class__ is str:
+            if value and not value.isspace():
+                return True
+        elif clean_text(value):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1024)
+def _inn_of(text):
+    """``(normalized ИНН, valid)`` of an ИНН cell text; cached: a customer's rows repeat the same ИНН."""
+    inn = ru_ids.normalize_inn(text)
+    return inn, not inn or ru_ids.is_valid_inn(inn)
+
+
+@functools.lru_cache(maxsize=1024)
+def _kpp_of(text):
+    """``(normalized КПП, valid)`` of a non-empty КПП cell text (cached like :func:`_inn_of`)."""
+    kpp = ru_ids.normalize_kpp(text)
+    return kpp, not kpp or ru_ids.is_valid_kpp(kpp)
+
+
+#: Fields whose cleaned text the builders read (the others go through a parser: amounts, dates, currency).
+_TEXT_FIELDS = ("name", "inn", "kpp", "phone", "email", "address", "document")
 
 
 class _RowReader:
@@ -366,6 +402,13 @@ class _RowReader:
     def __init__(self, analysis):
         self.analysis = analysis
         self.mapping = analysis.mapping
+        self.text_columns = [(field, self.mapping[field]) for field in _TEXT_FIELDS
+                             if self.mapping.get(field) is not None]
+
+    def texts(self, values):
+        """``{field: cleaned text}`` of the mapped text cells of a row, each cleaned once per row."""
+        width = len(values)
+        return {field: clean_text(values[index]) if index < width else "" for field, index in self.text_columns}
 
     def cell(self, values, field):
         index = self.mapping.get(field)
@@ -383,7 +426,8 @@ class _RowReader:
 
     def read_cell(self, record, values, field, parser):
         """Parse a mapped cell; on failure set the record's error and return ``None``."""
-        value = self.cell(values, field)
+        index = self.mapping.get(field)  # self.cell() inlined: several calls per row
+        value = None if index is None or index >= len(values) else values[index]
         try:
             return parser(value)
         except OnecValueError as error:
@@ -391,22 +435,23 @@ class _RowReader:
             self.fail(record, "formula" if error.key == "formula" else f"bad_{error.key}", field, value=shown)
             return None
 
-    def identity(self, record, values):
-        """Fill and check name, ИНН, КПП and contact fields of a counterparty row."""
-        record.name = self.text(values, "name")
-        inn_text = self.text(values, "inn")
-        record.inn = ru_ids.normalize_inn(inn_text)
-        kpp = self.text(values, "kpp")
-        record.kpp = ru_ids.normalize_kpp(kpp) if kpp else ""
-        record.phone = self.text(values, "phone")
-        record.email = normalize_email(self.cell(values, "email"))
-        record.address = self.text(values, "address")
-        if record.inn and not ru_ids.is_valid_inn(record.inn):
+    def identity(self, record, texts):
+        """Fill and check name, ИНН, КПП and contact fields of a counterparty row from its :meth:`texts`."""
+        record.name = texts.get("name", "")
+        inn_text = texts.get("inn", "")
+        record.inn, inn_valid = _inn_of(inn_text)
+        kpp = texts.get("kpp", "")
+        record.kpp, kpp_valid = _kpp_of(kpp) if kpp else ("", True)
+        record.phone = texts.get("phone", "")
+        email_text = texts.get("email", "")
+        record.email = normalize_email(email_text)
+        record.address = texts.get("address", "")
+        if not inn_valid:
             self.fail(record, "bad_inn", "inn", value=inn_text)
-        if record.kpp and not ru_ids.is_valid_kpp(record.kpp):
+        if not kpp_valid:
             self.fail(record, "bad_kpp", "kpp", value=kpp)
-        if self.text(values, "email") and not record.email:
-            self.fail(record, "bad_email", "email", value=self.text(values, "email"))
+        if email_text and not record.email:
+            self.fail(record, "bad_email", "email", value=email_text)
 
 
 class _PartnerBuilder(_RowReader):
@@ -414,10 +459,13 @@ class _PartnerBuilder(_RowReader):
 
     def run(self, rows):
         for number, values, _level in rows:
-            if not any(clean_text(v) for v in values) or _is_total(self.text(values, "name")):
+            if not _has_text(values):
+                continue
+            texts = self.texts(values)
+            if _is_total(texts.get("name", "")):
                 continue
             record = Record(row=number, kind="partner")
-            self.identity(record, values)
+            self.identity(record, texts)
             if not record.name:
                 self.fail(record, "missing_name", "name")
             yield record
@@ -433,11 +481,11 @@ class _HierarchyBuilder(_RowReader):
             return round(debit - credit, 2)
         return self.read_cell(record, values, "amount", parse_amount)
 
-    def split(self, values, level):
-        """Return ``(counterparty text, document text)`` of a row."""
-        name = self.text(values, "name")
+    def split(self, texts, level):
+        """Return ``(counterparty text, document text)`` of a row from its :meth:`texts`."""
+        name = texts.get("name", "")
         if "document" in self.mapping:
-            return name, self.text(values, "document")
+            return name, texts.get("document", "")
         # OSV: counterparty and document share the first column, the outline level tells them apart
         if level >= 2 or (level == 0 and looks_like_document(name)):
             return "", name
@@ -445,12 +493,15 @@ class _HierarchyBuilder(_RowReader):
 
     def run(self, rows):
         party, pending = None, None
+        osv = self.analysis.layout == "osv_62"
         for number, values, level in rows:
-            first = clean_text(values[0]) if values else ""
-            if not any(clean_text(v) for v in values) or _is_total(first) or _is_total(self.text(values, "name")):
+            if not _has_text(values):
                 continue
-            name, document = self.split(values, level)
-            if self.analysis.layout == "osv_62" and not document and (
+            texts = self.texts(values)
+            if _is_total(clean_text(values[0])) or _is_total(texts.get("name", "")):
+                continue
+            name, document = self.split(texts, level)
+            if osv and not document and (
                 _ACCOUNT_CODE.match(name) or match_label(name)[0] is not None
             ):
                 continue  # the account row ("62", "62.01") or the level captions under the header
@@ -458,7 +509,7 @@ class _HierarchyBuilder(_RowReader):
                 if pending is not None:
                     yield pending
                 party = Record(row=number, kind="balance")
-                self.identity(party, values)
+                self.identity(party, texts)
                 party.amount = self.amount(party, values)
                 party.currency = self.read_cell(party, values, "currency", parse_currency)
                 pending = None if document else party

@@ -1,8 +1,9 @@
 """Open 1C spreadsheet exports (.xls through xlrd, .xlsx through openpyxl) and stream their rows.
 
 Pure Python, no ORM. Rows come out one by one as ``(row_number, values, outline_level)`` so that a 50,000-row
-export never sits in memory as cell objects: openpyxl reads ``.xlsx`` in read-only mode (the sheet XML is
-parsed as it is iterated), xlrd opens ``.xls`` on demand (one sheet loaded at a time, unloaded afterwards).
+export never sits in memory as cell objects: for ``.xlsx`` openpyxl reads the workbook part, shared strings
+and styles and the sheet XML is streamed through expat as it is iterated; xlrd opens ``.xls`` on demand (one
+sheet loaded at a time, unloaded afterwards).
 
 Values are Python values: ``str``, ``float``, ``datetime.datetime`` (date cells), ``bool``, ``None`` and
 :class:`~.onec_values.FormulaWithoutValue` for formulas saved without their result. Outline (grouping) levels
@@ -12,8 +13,11 @@ Merged cells are not expanded: the header finder fills a merged group label to t
 """
 
 import contextlib
+import datetime
+import functools
 import io
 import zipfile
+from xml.parsers import expat
 
 from .onec_values import FormulaWithoutValue, OnecError
 
@@ -113,94 +117,234 @@ class XlsWorkbook:
 
 
 class XlsxWorkbook:
-    """An ``.xlsx`` workbook streamed by openpyxl in read-only mode."""
+    """An ``.xlsx`` workbook streamed in read-only mode: openpyxl reads the workbook part, shared strings and
+    styles, the sheet parts are parsed by :func:`_iter_sheet_xml` as they are iterated."""
 
     def __init__(self, content):
-        import openpyxl  # noqa: PLC0415 - optional dependency
-
         try:
-            self._book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+            reader = _xlsx_reader_class()(io.BytesIO(content), read_only=True, data_only=True)
+            reader.read()
         except Exception as error:  # zipfile, openpyxl and XML parsers each raise their own classes
             raise OnecError("corrupt", detail=str(error) or type(error).__name__) from error
+        self._book = reader.wb
+        self._shared_strings = reader.shared_strings
+        self._sheet_names = [name for name, _part in reader.sheet_parts]
+        self._parts = {}  # name -> worksheet part (None for a chart sheet); a worksheet wins a duplicate name
+        for name, part in reader.sheet_parts:
+            if self._parts.get(name) is None:
+                self._parts[name] = part
 
     @property
     def sheet_names(self):
-        return self._book.sheetnames
+        return list(self._sheet_names)
 
     def rows(self, sheet_name):
         """Yield ``(row_number, values, level)``; formulas saved without a value give :class:`FormulaWithoutValue`.
 
-        The sheet XML is read with ``iterparse`` and each row element is dropped once read: openpyxl supplies
-        the shared strings, the date styles and the sheet's part, its cell objects are not built (5x faster).
+        The sheet XML is streamed by expat (see :func:`_iter_sheet_xml`) and no cell object is built:
+        openpyxl only supplies the shared strings, the date styles and the sheet's part.
         """
-        if sheet_name not in self._book.sheetnames:
+        if sheet_name not in self._parts:
             raise OnecError("sheet_not_found", sheet_name)
-        sheet = self._book[sheet_name]
-        if not hasattr(sheet, "_get_source"):  # a chart sheet
+        part = self._parts[sheet_name]
+        if part is None:  # a chart sheet
             return
         try:
-            yield from _iter_sheet_xml(sheet._get_source(), sheet._shared_strings, self._book._date_formats,
-                                       self._book.epoch)
-        except (zipfile.BadZipFile, KeyError, ValueError, IndexError, OSError, EOFError, SyntaxError) as error:
+            yield from _iter_sheet_xml(self._book._archive.open(part), self._shared_strings,
+                                       self._book._date_formats, self._book.epoch)
+        except (zipfile.BadZipFile, KeyError, ValueError, IndexError, OSError, EOFError, SyntaxError,
+                expat.ExpatError) as error:
             raise OnecError("corrupt", sheet_name, detail=str(error) or type(error).__name__) from error
 
     def close(self):
         self._book.close()
 
 
-_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_ROW, _CELL, _VALUE, _FORMULA, _INLINE, _TEXT = (f"{_NS}{tag}" for tag in ("row", "c", "v", "f", "is", "t"))
+@functools.cache
+def _xlsx_reader_class():
+    """openpyxl's workbook reader, except that it notes the worksheets' parts instead of opening them.
+
+    openpyxl's read-only worksheet parses its whole part when it is created to find the sheet's dimensions
+    if the ``<dimension>`` element is missing (files written in write-only mode, some 1C versions): a second
+    full parse of every sheet before the first row is read. Built on first use because openpyxl is an
+    optional dependency imported lazily.
+    """
+    from openpyxl.packaging.relationship import get_dependents, get_rels_path  # noqa: PLC0415
+    from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415
+
+    class StreamingExcelReader(ExcelReader):
+        def read_worksheets(self):
+            """Fill ``sheet_parts``: ``(name, part path)`` per sheet in workbook order, ``None`` for chart sheets."""
+            self.sheet_parts = []
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    self.sheet_parts.append((self.wb._sheets[-1].title, None))
+                    continue
+                rels_path = get_rels_path(rel.target)
+                if rels_path in self.valid_files:  # read as openpyxl does: a broken part fails on open
+                    get_dependents(self.archive, rels_path)
+                self.sheet_parts.append((sheet.name, rel.target))
+
+    return StreamingExcelReader
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# expat reports namespaced names as "<namespace>}<local name>" with the separator chosen below
+_ROW, _CELL, _VALUE, _FORMULA, _INLINE, _TEXT = (f"{_MAIN_NS}}}{tag}" for tag in ("row", "c", "v", "f", "is", "t"))
+#: Bytes of the sheet part handed to the XML parser at a time (rows are yielded after each chunk).
+_CHUNK_SIZE = 64 * 1024
+#: Column letters ("AB") -> 0-based index, filled by :func:`_column_index` (bounded: at most 16,384 columns).
+_COLUMN_CACHE = {}
 
 
 def _column_index(reference):
     """0-based column of a cell reference ("AB12" → 27)."""
+    letters = reference.rstrip("0123456789")
+    cached = _COLUMN_CACHE.get(letters)
+    if cached is not None:
+        return cached
     index = 0
     for char in reference:
         if char.isdigit():
             break
         index = index * 26 + ord(char.upper()) - 64
+    if letters.isalpha() and len(_COLUMN_CACHE) < 16384:
+        # the result depends on the letters only when the rest of the reference is plain digits
+        _COLUMN_CACHE[letters] = index - 1
     return index - 1
 
 
-def _iter_sheet_xml(source, shared_strings, date_styles, epoch):
-    """Stream the rows of a worksheet part: ``(row_number, values, outline_level)``."""
-    import datetime  # noqa: PLC0415
-    from xml.etree.ElementTree import iterparse  # noqa: PLC0415
+def _sheet_parser(rows, shared_strings, date_styles, epoch):
+    """Return an expat parser that appends the finished rows of a worksheet part to ``rows``.
 
+    Only what the rows need is kept: ``r``/``outlineLevel`` of ``<row>``, ``r``/``t``/``s`` of ``<c>``, the
+    text of the cell's first ``<v>`` and first ``<f>`` and of the ``<t>`` runs in its first ``<is>`` — the
+    same reading as ``ElementTree``'s ``findtext``/``find``/``iter`` on the cell (``.text`` stops at the first
+    child element), without building element objects.
+
+    The state lives in closure variables rather than on an object: the callbacks run about 20 times per row
+    and attribute look-ups would cost a third of the reading time.
+    """
     from openpyxl.utils.datetime import from_excel  # noqa: PLC0415
 
-    number = 0
+    number = 0  # number of the last row read
+    values = row_attrs = None  # the row being read (None between rows)
+    position = 0  # index of the next <c> in the row: the column of a cell without "r"
+    cell_attrs = None  # the cell being read (None outside cells)
+    depth = 0  # element depth inside the cell, the <c> itself being 1
+    value = formula = inline = None  # text of the cell's first <v>, <f>, <is> (None: no such element)
+    inline_open = False  # inside the cell's first <is>
+    target = None  # where characters go: "v", "f", "t" (a run of the first <is>) or None
+
+    def start(name, attrs):
+        nonlocal number, values, row_attrs, position, cell_attrs, depth, value, formula, inline, inline_open, target
+        if cell_attrs is not None:
+            depth += 1
+            target = None
+            if depth == 2:
+                if name == _VALUE:
+                    if value is None:
+                        value, target = "", "v"
+                elif name == _INLINE:
+                    if inline is None:
+                        inline, inline_open = "", True
+                elif name == _FORMULA and formula is None:
+                    formula, target = "", "f"
+            elif inline_open and name == _TEXT:
+                target = "t"
+        elif name == _CELL:
+            if values is not None:
+                cell_attrs, depth = attrs, 1
+        elif name == _ROW:
+            values, row_attrs, position = [], attrs, 0
+
+    def characters(data):
+        nonlocal value, formula, inline
+        if target is None:
+            return
+        if target == "v":
+            value += data
+        elif target == "t":
+            inline += data
+        else:
+            formula += data
+
+    def end(name):
+        nonlocal number, values, row_attrs, depth, inline_open, target
+        if cell_attrs is not None:
+            depth -= 1
+            target = None
+            if depth == 1:
+                inline_open = False  # a child of the cell ended: only the first <is> is read
+            elif depth == 0:
+                end_cell()
+        elif name == _ROW and values is not None:
+            number = int(row_attrs.get("r") or number + 1)
+            rows.append((number, values, int(row_attrs.get("outlineLevel") or 0)))
+            values = row_attrs = None
+
+    def end_cell():
+        nonlocal position, cell_attrs, value, formula, inline
+        attrs = cell_attrs
+        reference = attrs.get("r")
+        if reference:
+            column = _COLUMN_CACHE.get(reference.rstrip("0123456789"))  # _column_index() without a call
+            if column is None:
+                column = _column_index(reference)
+        else:
+            column = position
+        position += 1
+        kind = attrs.get("t", "n")
+        raw = value or None  # an empty <v/> counts as no value
+        if kind == "inlineStr":
+            result = inline
+        elif raw is None:
+            result = FormulaWithoutValue(formula) if formula is not None else None
+        elif kind == "s":
+            result = shared_strings[int(raw)]
+        elif kind in ("str", "e"):
+            result = raw if kind == "str" else None
+        elif kind == "b":
+            result = raw == "1"
+        elif kind == "d":
+            result = datetime.datetime.fromisoformat(raw)
+        else:
+            result = float(raw)
+            if int(attrs.get("s", 0)) in date_styles:
+                result = from_excel(result, epoch)
+        if column >= len(values):
+            values.extend([None] * (column + 1 - len(values)))
+        values[column] = result
+        cell_attrs = value = formula = inline = None
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True  # one characters() call per text node (except at buffer or chunk ends)
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    return parser
+
+
+def _iter_sheet_xml(source, shared_strings, date_styles, epoch):
+    """Stream the rows of a worksheet part: ``(row_number, values, outline_level)``.
+
+    The part is fed to expat in chunks and the rows finished by each chunk are yielded: memory holds one
+    chunk and its rows, whatever the sheet's size.
+    """
+    rows = []
+    parser = _sheet_parser(rows, shared_strings, date_styles, epoch)
     with source:
-        for _event, element in iterparse(source, events=("end",)):
-            if element.tag != _ROW:
-                continue
-            number = int(element.get("r") or number + 1)
-            values = []
-            for position, cell in enumerate(element.iter(_CELL)):
-                reference = cell.get("r")
-                column = _column_index(reference) if reference else position
-                kind = cell.get("t", "n")
-                raw = cell.findtext(_VALUE) or None
-                if kind == "inlineStr":
-                    inline = cell.find(_INLINE)
-                    value = "".join(t.text or "" for t in inline.iter(_TEXT)) if inline is not None else None
-                elif raw is None:
-                    formula = cell.find(_FORMULA)
-                    value = FormulaWithoutValue(formula.text or "") if formula is not None else None
-                elif kind == "s":
-                    value = shared_strings[int(raw)]
-                elif kind in ("str", "e"):
-                    value = raw if kind == "str" else None
-                elif kind == "b":
-                    value = raw == "1"
-                elif kind == "d":
-                    value = datetime.datetime.fromisoformat(raw)
-                else:
-                    value = float(raw)
-                    if int(cell.get("s", 0)) in date_styles:
-                        value = from_excel(value, epoch)
-                if column >= len(values):
-                    values.extend([None] * (column + 1 - len(values)))
-                values[column] = value
-            yield number, values, int(element.get("outlineLevel") or 0)
-            element.clear()
+        while True:
+            chunk = source.read(_CHUNK_SIZE)
+            try:
+                parser.Parse(chunk, not chunk)
+            except Exception:  # XML errors and those of the callbacks (a bad number): rows read so far first
+                yield from rows
+                raise
+            yield from rows
+            rows.clear()
+            if not chunk:
+                break

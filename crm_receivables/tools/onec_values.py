@@ -8,6 +8,7 @@ row and column and turns it into an :class:`OnecError`.
 """
 
 import datetime
+import functools
 import re
 
 
@@ -54,11 +55,18 @@ _AMOUNT = re.compile(r"^[+-]?\d+(\.\d+)?$")
 _CURRENCY_SUFFIX = re.compile(r"(руб\.?|р\.|₽|rub)$", re.IGNORECASE)
 _DATE_TEXT = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?$")
+# The look-behind only starts the search at the beginning of a word: same leftmost match (a match inside a word
+# implies one at its start), without retrying every position of every word (3x faster on long titles).
 _DOCUMENT = re.compile(
-    r"(?P<number>[^\s()№#]+)\s+от\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?",
+    r"(?<![^\s()№#])(?P<number>[^\s()№#]+)\s+от\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{2,4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?",
     re.IGNORECASE,
 )
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_LABEL_PUNCTUATION = re.compile(r"[.:;,()\"«»*№]")
+_LATIN_CODE = re.compile(r"[A-Za-z]{3}")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+#: A plain amount once spaces are removed ("1234567,89", "-12.5"): read without the general rules below.
+_PLAIN_AMOUNT = re.compile(r"[+-]?\d+(?:[.,]\d+)?")
 
 #: What people and 1C write in a currency column, mapped to ISO 4217 codes.
 CURRENCY_ALIASES = {
@@ -77,17 +85,19 @@ def clean_text(value):
 
     Numbers that are whole (Excel stores ИНН typed as numbers as floats) lose their ``.0``.
     """
+    if value.__class__ is str:  # the common case first; split() also splits on non-breaking spaces
+        return " ".join(value.split())
     if value is None or isinstance(value, FormulaWithoutValue):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).replace("\u00a0", " ").split())
+    return " ".join(str(value).split())
 
 
 def normalize_label(value):
     """Lower-case a header label for matching: ``ё`` → ``е``, punctuation dropped, spaces collapsed."""
     text = clean_text(value).lower().replace("ё", "е")
-    text = re.sub(r"[.:;,()\"«»*№]", " ", text)
+    text = _LABEL_PUNCTUATION.sub(" ", text)
     return " ".join(text.split())
 
 
@@ -108,6 +118,8 @@ def parse_amount(value):
     if isinstance(value, (int, float)):
         return round(float(value), 2)
     text = _SPACES.sub("", str(value))
+    if _PLAIN_AMOUNT.fullmatch(text):  # fast path, same result as the rules below for such text
+        return round(float(text.replace(",", ".")), 2)
     if not text or text in ("-", "—"):
         return None
     negative = False
@@ -149,8 +161,20 @@ def parse_date(value, datemode=0):
     text = clean_text(value)
     if not text:
         return None
-    match = _DATE_TEXT.match(text)
+    date = _date_of_text(text)
+    if date is None:
+        raise OnecValueError("date", value)
+    return date
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_of_text(text):
+    """The date a cleaned text reads as, ``None`` when it is no date (31.02.2026 included).
+
+    Cached: an export repeats the same few hundred dates in every row.
+    """
     try:
+        match = _DATE_TEXT.match(text)
         if match:
             day, month, year = (int(part) for part in match.groups())
             if year < 100:
@@ -159,9 +183,9 @@ def parse_date(value, datemode=0):
         match = _ISO_DATE.match(text)
         if match:
             return datetime.date(*(int(part) for part in match.groups()))
-    except ValueError as error:  # 31.02.2026
-        raise OnecValueError("date", value) from error
-    raise OnecValueError("date", value)
+    except ValueError:  # 31.02.2026
+        return None
+    return None
 
 
 def parse_document(value):
@@ -204,7 +228,7 @@ def parse_currency(value):
     key = text.lower()
     if key in CURRENCY_ALIASES:
         return CURRENCY_ALIASES[key]
-    if re.fullmatch(r"[A-Za-z]{3}", text):
+    if _LATIN_CODE.fullmatch(text):
         return text.upper()
     raise OnecValueError("currency", value)
 
@@ -212,5 +236,5 @@ def parse_currency(value):
 def normalize_email(value):
     """Return a lower-cased e-mail address, or ``""``; the first one when a cell lists several."""
     text = clean_text(value)
-    match = re.search(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", text)
+    match = _EMAIL.search(text) if text else None
     return match.group(0).lower() if match else ""

@@ -1,11 +1,14 @@
 """The 1C parser on the sample files of data/ (regenerate them with ``python data/generate_samples.py``)."""
 
+import datetime
+import re
 import tracemalloc
+import zipfile
 
 import pytest
 
 from crm_receivables.tools import onec_layout, onec_reader
-from crm_receivables.tools.onec_values import OnecError
+from crm_receivables.tools.onec_values import FormulaWithoutValue, OnecError, clean_text, normalize_label
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +177,80 @@ def test_streams_large_xlsx_with_flat_memory(tmp_path):
     tracemalloc.stop()
     assert count == 5000
     assert late - early < 8 * 1024 * 1024  # the duplicate index only (a key per row), no cells kept
+
+
+def _xlsx_with_sheet_data(tmp_path, sheet_data, shared_strings=()):
+    """An .xlsx saved by openpyxl whose first sheet's ``<sheetData>`` is replaced by ``sheet_data``."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.title = "Лист1"
+    book.active["A1"] = "x"
+    path = tmp_path / "raw.xlsx"
+    book.save(path)
+    out = tmp_path / "edited.xlsx"
+    strings = "".join(f"<si>{item}</si>" for item in shared_strings)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb"<sheetData>.*</sheetData>", f"<sheetData>{sheet_data}</sheetData>".encode(),
+                                 content.replace(b"<sheetData/>", b"<sheetData></sheetData>"), flags=re.S)
+            elif item.filename == "[Content_Types].xml" and shared_strings:
+                content = content.replace(b"</Types>", (
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'))
+            target.writestr(item, content)
+        if shared_strings:
+            target.writestr("xl/sharedStrings.xml", (
+                '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                f"{strings}</sst>").encode())
+    return out.read_bytes()
+
+
+def test_xlsx_cells_read_like_excel_writes_them(tmp_path):
+    """Inline and rich strings, shared strings, cells and rows without references, formulas, bools, errors."""
+    content = _xlsx_with_sheet_data(tmp_path, (
+        '<row r="2" outlineLevel="1"><c r="A2" t="inlineStr"><is><t>ООО </t><r><t>Рома</t></r><r><t>шка</t></r>'
+        '<rPh><t>ignored?</t></rPh></is></c><c r="C2" t="s"><v>1</v></c><c r="D2" t="str"><f>A1</f><v>7701</v></c>'
+        '<c r="E2" t="b"><v>1</v></c><c r="F2" t="e"><v>#N/A</v></c><c r="G2"><f>1+1</f></c><c r="H2"><v></v></c>'
+        '<c r="I2" t="d"><v>2026-03-12T00:00:00</v></c><c r="AA2"><v>12.5</v></c><c r="j2" t="inlineStr"/></row>'
+        '<row><c t="s"><v>0</v></c><c><v>5</v></c><c/><c t="inlineStr"><is><t xml:space="preserve"> a </t></is></c>'
+        '</row>'
+    ), shared_strings=("<t>Документ</t>", "<r><t>Сум</t></r><r><t>ма</t></r>"))
+    workbook = onec_reader.open_workbook(content)
+    rows = list(workbook.rows("Лист1"))
+    workbook.close()
+    (number, values, level), (number2, values2, level2) = rows
+    assert (number, level, number2, level2) == (2, 1, 3, 0)
+    # every <t> of the inline string counts, the phonetic run's too (as the reader always did)
+    assert values[0] == "ООО Ромашкаignored?"
+    assert values[1:8] == [None, "Сумма", "7701", True, None, values[6], None]
+    assert isinstance(values[6], FormulaWithoutValue) and values[6].formula == "1+1"
+    assert values[8] == datetime.datetime(2026, 3, 12)
+    assert (len(values), values[26], values[9]) == (27, 12.5, None)
+    assert values2 == ["Документ", 5.0, None, " a "]
+
+
+def test_xlsx_broken_sheet_xml_is_corrupt_after_its_good_rows(tmp_path):
+    content = _xlsx_with_sheet_data(tmp_path, (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>ok</t></is></c></row><row r="2"><c r="A2"><v>1</v></row>'))
+    workbook = onec_reader.open_workbook(content)
+    rows = workbook.rows("Лист1")
+    assert next(rows) == (1, ["ok"], 0)
+    with pytest.raises(OnecError) as caught:
+        next(rows)
+    assert (caught.value.key, caught.value.sheet) == ("corrupt", "Лист1")
+    assert "mismatched tag" in caught.value.params["detail"]
+
+
+@pytest.mark.parametrize("text", ["Итого", "ИТОГО:", "Итого по счету 62", "итоговая", "Всего", "всЁго", "(Всего)",
+                                  "Total", "TOTAL.", "Subtotal", "total 5", "Прочие итого", "", "ООО «Итого»"])
+def test_is_total_fast_path(text):
+    label = normalize_label(text)
+    assert onec_layout._is_total(text) == (label.startswith("итого") or label.startswith("всего") or label == "total")
+
+
+@pytest.mark.parametrize("values", [[], [None], ["", " ", "\u00a0\t"], [None, 0.0], [False], ["", "x"],
+                                    [FormulaWithoutValue("A1")], [datetime.date(2026, 1, 1)], ["\u200b"]])
+def test_has_text_is_any_clean_text(values):
+    assert onec_layout._has_text(values) == any(clean_text(v) for v in values)

@@ -1,10 +1,14 @@
 import datetime
+import random
+import re
 
 import pytest
 
 from crm_receivables.tools.onec_values import (
+    _DOCUMENT,
     FormulaWithoutValue,
     OnecValueError,
+    clean_text,
     normalize_email,
     normalize_label,
     parse_amount,
@@ -97,3 +101,55 @@ def test_normalize_label_and_email():
     assert normalize_label("Счёт") == "счет"
     assert normalize_email(" Sales@Vector-M.example; buh@x.example") == "sales@vector-m.example"
     assert normalize_email("нет") == ""
+
+
+# ------------------------------------------------------------------------------------------------------
+# Fast paths: each must give what the general rules give
+# ------------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "1234567,89", "1 234 567,89", "1\u00a0234,5", "-12.5", "+12", "12", "0", "00012,30", "12,345", "0.005", "2.675",
+    "1.005", "99999999999999999999.999", "٣٤,٥",
+])
+def test_parse_amount_plain_text_fast_path_matches_general_rules(text):
+    """Plain numbers skip the general rules; a currency suffix or brackets force them, same amount."""
+    amount = parse_amount(text)
+    assert amount == parse_amount(f"{text} руб.")
+    assert parse_amount(f"({text})") == (-amount if amount else amount)
+    assert amount == round(float(text.replace("\u00a0", "").replace(" ", "").replace(",", ".")), 2)
+
+
+@pytest.mark.parametrize("value", ["12,", ",5", ".5", "1e5", "--5", "12.3.4", "12_000", "0x10"])
+def test_parse_amount_near_plain_text_still_rejected(value):
+    with pytest.raises(OnecValueError):
+        parse_amount(value)
+
+
+def test_parse_date_cache_keeps_errors_and_types():
+    """Text dates are cached by text: a bad date fails every time, numbers and bools are not cached as text."""
+    for _attempt in range(2):
+        assert parse_date(" 12.03.2026 ") == datetime.date(2026, 3, 12)
+        with pytest.raises(OnecValueError):
+            parse_date("31.02.2026")
+    assert parse_date(1) == datetime.date(1899, 12, 31)
+    with pytest.raises(OnecValueError):
+        parse_date(True)
+
+
+def test_clean_text_collapses_non_breaking_spaces():
+    assert clean_text("\u00a0ООО\u00a0 «Ромашка»\t\n") == "ООО «Ромашка»"
+    assert clean_text(7701012345.0) == "7701012345"
+    assert clean_text(FormulaWithoutValue("A1")) == ""
+
+
+def test_document_title_search_matches_the_plain_pattern():
+    """The document pattern only starts at word starts: the same match as without that look-behind."""
+    plain = re.compile(_DOCUMENT.pattern.replace(r"(?<![^\s()№#])", "", 1), re.IGNORECASE)
+    assert plain.pattern != _DOCUMENT.pattern
+    pieces = ["а", "о", "т", "О", "Т", " ", "\t", "(", ")", "№", "#", "1", "2", ".", ":", "x", "\u00a0", "от", " от ",
+              "12.03.2026", " 10:00", "ОТ"]
+    generator = random.Random(1)
+    for _attempt in range(20000):
+        text = "".join(generator.choice(pieces) for _piece in range(generator.randint(0, 14)))
+        fast, slow = _DOCUMENT.search(text), plain.search(text)
+        assert (fast and (fast.span(), fast.groupdict())) == (slow and (slow.span(), slow.groupdict())), text
+    assert parse_document("Акт№12 от 01.01.2026") == ("Акт№12 от 01.01.2026", "12", datetime.date(2026, 1, 1))
