@@ -428,6 +428,8 @@ class _RowReader:
         """Parse a mapped cell; on failure set the record's error and return ``None``."""
         index = self.mapping.get(field)  # self.cell() inlined: several calls per row
         value = None if index is None or index >= len(values) else values[index]
+        if value is None:  # every parser of onec_values reads an empty (or unmapped) cell as None
+            return None
         try:
             return parser(value)
         except OnecValueError as error:

@@ -153,3 +153,9 @@ def test_document_title_search_matches_the_plain_pattern():
         fast, slow = _DOCUMENT.search(text), plain.search(text)
         assert (fast and (fast.span(), fast.groupdict())) == (slow and (slow.span(), slow.groupdict())), text
     assert parse_document("Акт№12 от 01.01.2026") == ("Акт№12 от 01.01.2026", "12", datetime.date(2026, 1, 1))
+
+
+@pytest.mark.parametrize("parser", [parse_amount, parse_date, parse_currency])
+def test_parsers_read_an_empty_cell_as_none(parser):
+    """onec_layout skips the parser for empty and unmapped cells: it relies on this."""
+    assert parser(None) is None
