@@ -338,6 +338,23 @@ def _duplicate_key(record):
     return ("document" if record.doc_number else "name", who, record.kpp, record.doc_number, record.doc_date)
 
 
+def document_action(kind, amount, previous, rounding):
+    """What the import does with the document of a row.
+
+    :param str kind: the record's kind (a counterparty list row carries no document)
+    :param float amount: the balance in the file, ``None`` when the row has none
+    :param float previous: the amount imported before under the same external key, ``None`` if never imported
+    :param float rounding: the rounding of the document's currency (0.01)
+    :return: ``"create"`` (a new non-zero document), ``"update"`` (another amount than last time: an adjusting
+        item for the difference), ``"same"`` (nothing to write) or ``"none"`` (no amount, or a new zero balance)
+    """
+    if kind == "partner" or amount is None:
+        return "none"
+    if previous is None:
+        return "none" if abs(amount) * 2 < rounding else "create"
+    return "same" if abs(amount - previous) * 2 < rounding else "update"
+
+
 def column_label(analysis, field):
     """The header of the column mapped to ``field`` as written in the file (or its letter, or the field)."""
     index = analysis.mapping.get(field)

@@ -254,3 +254,19 @@ def test_is_total_fast_path(text):
                                     [FormulaWithoutValue("A1")], [datetime.date(2026, 1, 1)], ["\u200b"]])
 def test_has_text_is_any_clean_text(values):
     assert onec_layout._has_text(values) == any(clean_text(v) for v in values)
+
+
+def test_document_action():
+    action = onec_layout.document_action
+    assert action("partner", 100.0, None, 0.01) == "none", "a counterparty row has no document"
+    assert action("document", None, None, 0.01) == "none"
+    assert action("document", 0.0, None, 0.01) == "none", "a paid document is not imported"
+    assert action("document", 0.004, None, 0.01) == "none", "below half a kopeck is zero"
+    assert action("document", -5000.0, None, 0.01) == "create", "a credit note or prepayment is imported"
+    assert action("balance", 45000.0, None, 0.01) == "create"
+    assert action("document", 1234567.89, 1234567.89, 0.01) == "same"
+    assert action("document", 1234567.89, 1234567.886, 0.01) == "same", "equal in the currency's rounding"
+    assert action("balance", 30000.0, 45000.0, 0.01) == "update"
+    assert action("document", 0.0, 150.0, 0.01) == "update", "paid since the last file: adjusted to zero"
+    assert action("document", 101.0, 100.0, 1.0) == "update"
+    assert action("document", 100.4, 100.0, 1.0) == "same", "a currency rounded to whole units"
