@@ -1,7 +1,9 @@
 import base64
-import dataclasses
+import io
 from pathlib import Path
 from unittest.mock import patch
+
+import openpyxl
 
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
@@ -14,6 +16,13 @@ INN_TEHNO = "6670034567"
 INN_KUZNETSOVA = "540123456723"
 INN_VECTOR = "5020045672"
 INN_URAL = "7450056782"
+
+
+def _inn10(number):
+    """A valid 10-digit ИНН made from a number (check digit computed)."""
+    prefix = f"{770000000 + number:09d}"
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    return prefix + str(sum(int(digit) * weight for digit, weight in zip(prefix, weights, strict=True)) % 11 % 10)
 
 
 class Import1cCommon(TransactionCase):
@@ -92,8 +101,15 @@ class TestImport1cLayouts(Import1cCommon):
         self.assertEqual(str(document.doc_date), "2026-03-10")
         self.assertEqual(document.currency_id.name, "RUB")
         line = document.move_line_ids
-        self.assertEqual(str(line.date_maturity), "2026-04-10")
-        self.assertEqual(line.name, "Реализация товаров и услуг 00000150 от 10.03.2026")
+        self.assertEqual(len(line), 1, "one receivable item per customer and currency")
+        self.assertEqual((line.partner_id, line.move_id.state), (ural, "posted"))
+        self.assertEqual(line.amount_currency, 310000.0, "300 000 + 15 000 − 5 000 (a return)")
+        self.assertEqual(str(line.date_maturity), "2026-04-10", "due with the earliest debt (the return has none)")
+        self.assertEqual(line.name, "Balance from 1C: 3 documents")
+        self.assertEqual(self.Document.search([("partner_id", "=", ural.id)]).move_line_ids, line)
+        vector = self.Document.search([("doc_number", "=", "00000140")])
+        self.assertEqual(vector.move_line_ids.name, "Реализация товаров и услуг 00000140 от 02.03.2026",
+                         "the item of a single document carries its name")
         self.assertEqual(self._receivable(self._partner(INN_VECTOR)), 1234567.89)
         serial = self.Document.search([("doc_number", "=", "00000152")])
         self.assertEqual(str(serial.due_date), "2026-04-30", "Excel serial date")
@@ -186,25 +202,46 @@ class TestImport1cMatching(Import1cCommon):
         self.assertEqual(len(self._partner(INN_URAL)), 2)
         self.assertNotEqual(self._partner(INN_URAL) - branch, branch)
 
-    def test_match_queries_do_not_grow_per_row(self):
-        """Matching 6 rows or 30 rows costs the same few queries (prefetch by INN, phone, email sets)."""
-        wizard = self._wizard("counterparties.xlsx")
-        records = wizard._read_file()[1]
-        wizard._plan(records)  # warm the caches (xml ids, fields)
+    def _settlements(self, first, customers, documents):
+        """A settlements export built here: ``customers`` customers (from number ``first``), ``documents`` each."""
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.title = "Расчеты"
+        sheet.append(["Контрагент", "ИНН", "Документ", "Срок оплаты", "Сумма", "Телефон"])
+        for customer in range(first, first + customers):
+            for document in range(documents):
+                sheet.append([
+                    f"ООО «Клиент {customer}»", _inn10(customer),
+                    f"Реализация товаров и услуг {customer:04d}{document:04d} от 02.03.2026", "01.04.2026",
+                    f"{1000 + document},50", f"8 (912) 100-{customer // 100:02d}-{customer % 100:02d}",
+                ])
+        content = io.BytesIO()
+        book.save(content)
+        return self.Wizard.create({"file": base64.b64encode(content.getvalue()), "filename": "settlements.xlsx"})
+
+    def _queries(self, method):
         self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        method()
+        self.env.invalidate_all()
+        return self.cr.sql_log_count - before
 
-        def count(subset):
-            before = self.cr.sql_log_count
-            plan = wizard._plan(subset)
-            self.env.invalidate_all()
-            return self.cr.sql_log_count - before, plan
-
-        six, _plan = count(records)
-        many = [dataclasses.replace(record, row=record.row + 100 * copy) for copy in range(5) for record in records]
-        thirty, plan = count(many)
-        self.assertEqual(len(plan["items"]), 30)
-        self.assertEqual(six, thirty)
-        self.assertLessEqual(thirty, 12)
+    def test_queries_do_not_grow_with_rows(self):
+        """Preview and import cost the same queries for 6 rows as for 400: nothing is done row by row."""
+        self._import("counterparties.xlsx")  # warm the caches (xml ids, fields, the 1C journal)
+        self._settlements(100, 2, 2).action_import()
+        small, large = self._settlements(200, 3, 2), self._settlements(300, 20, 20)
+        self.assertEqual(self._queries(small.action_preview), self._queries(large.action_preview))
+        self.assertEqual((small.line_count, large.line_count), (6, 400))
+        self.assertEqual((small.new_partner_count, large.new_partner_count), (3, 20))
+        # the import creates one customer per ORM batch and one receivable item per customer: with the same
+        # customers, ten times the documents cost no query more
+        few, many = self._settlements(400, 3, 2), self._settlements(500, 3, 40)
+        few.action_preview()
+        many.action_preview()
+        self.assertEqual(self._queries(few.action_import), self._queries(many.action_import))
+        self.assertIn("Documents: 120 new", many.result_message)
+        self.assertEqual(len(self.Document.search([("partner_id.vat", "=", _inn10(500))]).move_line_ids), 1)
 
 
 @tagged("post_install", "-at_install")

@@ -1,20 +1,32 @@
 import base64
 import collections
+import json
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_is_zero
+from odoo.tools import SQL
+from odoo.tools.misc import split_every
 
 from odoo.addons.phone_validation.tools import phone_validation
 
 from ..tools import onec_layout, onec_reader
 from ..tools.onec_values import OnecError
 
-#: Journal items per journal entry: one entry per import would hold 50,000 lines, too heavy to open.
+#: File rows parsed, checked and stored in the preview table together: memory holds one batch, never the file.
+STAGE_BATCH = 2000
+#: Customers created (or completed) by one ORM call; the cache is emptied between batches.
+PARTNER_BATCH = 500
+#: Receivable items per journal entry (one item per customer and currency).
 LINES_PER_MOVE = 1000
 #: Errors listed in the message that refuses an import.
 ERRORS_SHOWN = 10
 MAX_SIZE_PARAM = "crm_receivables.import_1c_max_size_mb"
+#: Columns of the preview table written by the preview, in the order of the ``unnest`` arrays.
+STAGE_FIELDS = (
+    "row", "name", "inn", "kpp", "phone", "phone_e164", "email", "address", "kind", "document", "doc_number",
+    "doc_date", "due_date", "amount", "currency_id", "external_key", "partner_key", "fate", "message",
+    "partner_id", "document_id", "doc_action",
+)
 
 LAYOUT_SELECTION = [
     ("osv_62", "Trial balance of account 62"),
@@ -57,10 +69,16 @@ DOCUMENT_SELECTION = [
 class CrmImport1cWizard(models.TransientModel):
     """Import customers and opening receivables from a 1C Excel export.
 
-    Upload → detected layout and column mapping → preview of every row with its fate → import. The import
-    re-reads the file, checks every row before writing anything, and writes in one savepoint: customers
-    (created or completed, phones in E.164), one ``crm.import.1c.document`` per document and posted entries in
-    the "1C" journal (receivable of the customer against the company's undistributed earnings account).
+    Upload → detected layout and column mapping → preview of every row with its fate → import.
+
+    The preview streams the file once: rows are parsed, checked, matched to customers (once per customer of
+    the file) and compared with the documents already imported, :data:`STAGE_BATCH` rows at a time, and stored
+    in the preview table (``crm.import.1c.wizard.line``) with one set-based ``INSERT`` per batch. The import
+    works from that table, not from the file: it decides every row again against the database (rewriting only
+    what changed), then writes in one savepoint — customers through the ORM in batches, one
+    ``crm.import.1c.document`` per document (set-based; the unique external key makes a rerun write nothing)
+    and posted entries in the "1C" journal with one receivable item per customer and currency; the documents
+    stay open items with their number and due date, linked to that item.
     """
 
     _name = "crm.import.1c.wizard"
@@ -82,14 +100,15 @@ class CrmImport1cWizard(models.TransientModel):
     header_row = fields.Integer(readonly=True)
     confidence = fields.Float(readonly=True, help="1.0 when every needed column was found by its exact name.")
     is_mapping_sure = fields.Boolean(compute="_compute_is_mapping_sure")
+    preview_signature = fields.Char(readonly=True, help="Sheet, layout and mapping the preview was made with.")
     date = fields.Date(string="Accounting Date", required=True, default=fields.Date.context_today,
                        help="Date of the opening entries.")
     mapping_ids = fields.One2many("crm.import.1c.wizard.mapping", "wizard_id", string="Column Mapping")
     line_ids = fields.One2many("crm.import.1c.wizard.line", "wizard_id", string="Preview")
     line_count = fields.Integer(compute="_compute_counters")
     error_count = fields.Integer(compute="_compute_counters")
-    new_partner_count = fields.Integer(compute="_compute_counters")
-    matched_count = fields.Integer(compute="_compute_counters")
+    new_partner_count = fields.Integer(compute="_compute_counters", help="Customers the import will create.")
+    matched_count = fields.Integer(compute="_compute_counters", help="Existing customers found in the file.")
     total_amount = fields.Float(compute="_compute_counters")
     result_message = fields.Text(readonly=True)
 
@@ -104,13 +123,21 @@ class CrmImport1cWizard(models.TransientModel):
 
     @api.depends("line_ids.fate", "line_ids.amount")
     def _compute_counters(self):
+        groups = self.env["crm.import.1c.wizard.line"]._read_group(
+            [("wizard_id", "in", self._origin.ids)], ["wizard_id", "fate"],
+            ["__count", "partner_key:count_distinct", "amount:sum"],
+        )
+        stats = collections.defaultdict(dict)
+        for wizard, fate, count, customers, amount in groups:
+            stats[wizard.id][fate] = (count, customers, amount)
         for wizard in self:
-            fates = collections.Counter(wizard.line_ids.mapped("fate"))
-            wizard.line_count = len(wizard.line_ids)
-            wizard.error_count = fates["error"]
-            wizard.new_partner_count = fates["new"]
-            wizard.matched_count = fates["match_inn"] + fates["match_phone"] + fates["match_email"]
-            wizard.total_amount = sum(wizard.line_ids.mapped("amount"))
+            by_fate = stats[wizard._origin.id]
+            wizard.line_count = sum(count for count, _customers, _amount in by_fate.values())
+            wizard.error_count = by_fate.get("error", (0, 0, 0.0))[0]
+            wizard.new_partner_count = by_fate.get("new", (0, 0, 0.0))[1]
+            wizard.matched_count = sum(by_fate.get(fate, (0, 0, 0.0))[1]
+                                       for fate in ("match_inn", "match_phone", "match_email"))
+            wizard.total_amount = sum(amount or 0.0 for _count, _customers, amount in by_fate.values())
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -119,37 +146,38 @@ class CrmImport1cWizard(models.TransientModel):
     def action_preview(self):
         """Read the file, detect layout and mapping, and show every row with what the import will do."""
         self.ensure_one()
-        analysis, records = self._read_file(use_mapping=self.state == "preview")
-        plan = self._plan(records, analysis)
-        self.mapping_ids.unlink()
-        self.line_ids.unlink()
-        self.write({
-            "state": "preview",
-            "sheet_name": analysis.sheet,
-            "layout": analysis.layout,
-            "header_row": analysis.header_row,
-            "confidence": analysis.confidence,
-            "mapping_ids": [Command.create(vals) for vals in self._prepare_mapping_vals(analysis)],
-        })
-        self.env["crm.import.1c.wizard.line"].create([
-            self._prepare_line_vals(item) for item in plan["items"]
-        ])
+        workbook, analysis = self._open_file(use_mapping=self.state == "preview")
+        try:
+            self._clear_preview()
+            self.write({
+                "state": "preview",
+                "sheet_name": analysis.sheet,
+                "layout": analysis.layout,
+                "header_row": analysis.header_row,
+                "confidence": analysis.confidence,
+                "mapping_ids": [Command.create(vals) for vals in self._prepare_mapping_vals(analysis)],
+            })
+            count = self._stage(analysis)
+        finally:
+            workbook.close()
+        if not count:
+            raise UserError(self.env._("Sheet “%(sheet)s” has a header on row %(row)s but no data below it.",
+                                       sheet=analysis.sheet, row=analysis.header_row))
+        self.preview_signature = self._get_signature()
         return self._reopen()
 
     def action_import(self):
-        """Write everything or nothing: the file is read and checked again, then written in one savepoint."""
+        """Write everything or nothing, from the preview: refused while a row has an error."""
         self.ensure_one()
-        analysis, records = self._read_file(use_mapping=self.state == "preview")
-        plan = self._plan(records, analysis)
-        errors = [item for item in plan["items"] if item["error"]]
-        if errors:
-            lines = [self._onec_error_message(item["error"]) for item in errors[:ERRORS_SHOWN]]
-            if len(errors) > ERRORS_SHOWN:
-                lines.append(self.env._("… and %(count)s more errors.", count=len(errors) - ERRORS_SHOWN))
-            raise UserError(self.env._("Nothing was imported. Fix the file and try again:\n%(errors)s",
-                                       errors="\n".join(lines)))
+        if self.state == "upload":
+            self.action_preview()
+        elif self.preview_signature != self._get_signature():
+            raise UserError(self.env._(
+                "The sheet, the layout or the column mapping changed after the preview. Press Refresh Preview, "
+                "check the rows, then import."))
+        self._check_no_errors()
         with self.env.cr.savepoint():
-            result = self._apply(plan)
+            result = self._apply()
         self.write({
             "state": "done",
             "result_message": self.env._(
@@ -163,9 +191,8 @@ class CrmImport1cWizard(models.TransientModel):
     def action_back(self):
         """Return to the upload step (the file stays)."""
         self.ensure_one()
-        self.mapping_ids.unlink()
-        self.line_ids.unlink()
-        self.write({"state": "upload", "confidence": 0.0, "layout": False})
+        self._clear_preview()
+        self.write({"state": "upload", "confidence": 0.0, "layout": False, "preview_signature": False})
         return self._reopen()
 
     def action_view_documents(self):
@@ -199,11 +226,15 @@ class CrmImport1cWizard(models.TransientModel):
     def _get_manual_mapping(self):
         return {line.field: line.column_index for line in self.mapping_ids if line.field}
 
-    def _read_file(self, use_mapping=False):
-        """Parse the uploaded file.
+    def _get_signature(self):
+        """What the preview depends on besides the file: sheet, layout and column mapping."""
+        return json.dumps([self.sheet_name or "", self.layout or "", sorted(self._get_manual_mapping().items())])
+
+    def _open_file(self, use_mapping=False):
+        """Open the uploaded file and analyse its sheet (the rows are streamed later).
 
         :param bool use_mapping: apply the (possibly edited) mapping lines and layout instead of detecting them
-        :return: ``(analysis, list of records)``
+        :return: ``(workbook, analysis)``; the caller closes the workbook
         :raise UserError: for any problem with the whole file (translated, naming sheet/row/column)
         """
         if not self.file:
@@ -218,16 +249,11 @@ class CrmImport1cWizard(models.TransientModel):
                 workbook, sheet=self.sheet_name or None, mapping=mapping or None,
                 layout=(self.layout or None) if use_mapping else None,
             )
-            records = list(analysis.records)
         except OnecError as error:
-            raise UserError(self._onec_error_message(error)) from error
-        finally:
             if workbook is not None:
                 workbook.close()
-        if not records:
-            raise UserError(self.env._("Sheet “%(sheet)s” has a header on row %(row)s but no data below it.",
-                                       sheet=analysis.sheet, row=analysis.header_row))
-        return analysis, records
+            raise UserError(self._onec_error_message(error)) from error
+        return workbook, analysis
 
     def _onec_error_message(self, error):
         """Translate an :class:`OnecError` into a sentence naming the sheet, row and column."""
@@ -279,8 +305,15 @@ class CrmImport1cWizard(models.TransientModel):
         return _("Sheet “%(sheet)s”, row %(row)s: %(key)s.", key=error.key, **params)
 
     # ------------------------------------------------------------
-    # BUSINESS: PLAN (read-only)
+    # BUSINESS: PREVIEW (writes only the preview table)
     # ------------------------------------------------------------
+
+    def _clear_preview(self):
+        """Empty the preview table of this wizard (one ``DELETE``, not one ``unlink`` per row)."""
+        self.env.cr.execute(SQL("DELETE FROM crm_import_1c_wizard_line WHERE wizard_id = %s", self.id))
+        self.env["crm.import.1c.wizard.line"].invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+        self.mapping_ids.unlink()
 
     def _get_phone_country(self):
         """Country of the phone numbers in 1C files: Russia (numbers with +code keep their own)."""
@@ -296,23 +329,238 @@ class CrmImport1cWizard(models.TransientModel):
         return formatted if formatted and formatted.startswith("+") else ""
 
     def _partner_key(self, record, phone):
+        """Identity of the customer of a row within the file: ИНН+КПП, else e-mail, phone, name."""
         if record.inn:
-            return ("inn", record.inn, record.kpp)
+            return f"inn|{record.inn}|{record.kpp}"
         if record.email:
-            return ("email", record.email)
+            return f"email|{record.email}"
         if phone:
-            return ("phone", phone)
-        return ("name", record.name.lower())
+            return f"phone|{phone}"
+        return f"name|{record.name.lower()}"
 
-    def _prefetch_partners(self, records, phones):
-        """Find existing customers for all records in three queries (ИНН, phone, e-mail).
+    def _stage(self, analysis):
+        """Parse and check every row of the file into the preview table, :data:`STAGE_BATCH` rows at a time.
+
+        :return: number of rows stored
+        :raise UserError: when the file turns out unreadable further down
+        """
+        cache = self._get_decision_cache()
+        count = 0
+        try:
+            for batch in split_every(STAGE_BATCH, analysis.records, list):
+                vals_list = [self._prepare_line_vals(record, analysis, cache) for record in batch]
+                self._decide(vals_list, cache)
+                self._insert_lines(vals_list)
+                count += len(batch)
+        except OnecError as error:
+            raise UserError(self._onec_error_message(error)) from error
+        return count
+
+    def _get_decision_cache(self):
+        """What the preview and the import keep between batches: customers already decided, phones already
+        normalised, currencies (name → id, rounding)."""
+        Currency = self.env["res.currency"].with_context(active_test=False)
+        currencies = Currency.search_fetch([], ["name", "rounding"])
+        return {
+            "country": self._get_phone_country(),
+            "phones": {},
+            "currencies": {currency.name: currency.id for currency in currencies},
+            "rounding": {currency.id: currency.rounding for currency in currencies},
+            "customers": {},
+        }
+
+    def _prepare_line_vals(self, record, analysis, cache):
+        """Values of the preview row of a record: what the file says, normalised, and its error if any."""
+        phone = cache["phones"].get(record.phone)
+        if phone is None:
+            phone = cache["phones"][record.phone] = self._normalize_phone(record.phone, cache["country"])
+        error = record.error
+        currency_id = self.company_id.currency_id.id
+        if record.currency:
+            currency_id = cache["currencies"].get(record.currency)
+            if not currency_id:
+                currency_id = self.company_id.currency_id.id
+                error = error or OnecError("bad_currency", analysis.sheet, record.row,
+                                           onec_layout.column_label(analysis, "currency"), value=record.currency)
+        is_document = record.kind != "partner"
+        label = False
+        if is_document:
+            label = record.doc_label or record.doc_number or self.env._("Balance of %(name)s", name=record.name)
+        return {
+            "row": record.row,
+            "name": record.name or None,
+            "inn": record.inn or None,
+            "kpp": record.kpp or None,
+            "phone": phone or record.phone or None,
+            "phone_e164": phone or None,
+            "email": record.email or None,
+            "address": record.address or None,
+            "kind": record.kind,
+            "document": label or None,
+            "doc_number": record.doc_number or None,
+            "doc_date": record.doc_date,
+            "due_date": record.due_date,
+            "amount": record.amount,
+            "currency_id": currency_id,
+            "external_key": record.external_key if is_document else None,
+            "partner_key": self._partner_key(record, phone),
+            "fate": "error" if error else "new",
+            "message": self._onec_error_message(error) if error else None,
+            "partner_id": None,
+            "document_id": None,
+            "doc_action": "none",
+        }
+
+    def _insert_lines(self, vals_list):
+        """Store preview rows with one ``INSERT … SELECT FROM unnest(arrays)`` (no ORM record per row)."""
+        now = fields.Datetime.now()
+        columns = {name: [vals[name] for vals in vals_list] for name in STAGE_FIELDS}
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO crm_import_1c_wizard_line (
+                wizard_id, create_uid, create_date, write_uid, write_date,
+                row, name, inn, kpp, phone, phone_e164, email, address, kind, document, doc_number,
+                doc_date, due_date, amount, currency_id, external_key, partner_key, fate, message,
+                partner_id, document_id, doc_action)
+            SELECT %(wizard)s, %(uid)s, %(now)s, %(uid)s, %(now)s, staged.*
+              FROM unnest(
+                %(row)s::int4[], %(name)s::varchar[], %(inn)s::varchar[], %(kpp)s::varchar[],
+                %(phone)s::varchar[], %(phone_e164)s::varchar[], %(email)s::varchar[], %(address)s::varchar[],
+                %(kind)s::varchar[], %(document)s::varchar[], %(doc_number)s::varchar[], %(doc_date)s::date[],
+                %(due_date)s::date[], %(amount)s::float8[], %(currency_id)s::int4[], %(external_key)s::varchar[],
+                %(partner_key)s::varchar[], %(fate)s::varchar[], %(message)s::varchar[],
+                %(partner_id)s::int4[], %(document_id)s::int4[], %(doc_action)s::varchar[]
+              ) AS staged
+            """,
+            wizard=self.id, uid=self.env.uid, now=now, **columns,
+        ))
+
+    def _decide(self, rows, cache):
+        """Set the customer and the document action of a batch of preview rows (dicts), in a few queries.
+
+        The customer is decided once per customer of the file (its first row): ИНН(+КПП), then phone, then
+        e-mail, prefetched for the whole batch (three queries); documents already imported are read by their
+        external keys (one query). Rows with an error keep the fate ``error``.
+
+        :param list rows: dicts with ``partner_key, inn, kpp, phone_e164, email, kind, amount, currency_id,
+            external_key, fate``; ``fate, partner_id, document_id, doc_action`` are set
+        :param dict cache: from :meth:`_get_decision_cache`, kept across batches
+        """
+        customers = cache["customers"]
+        new = {}
+        for row in rows:
+            if row["partner_key"] not in customers:
+                new.setdefault(row["partner_key"], (row["inn"], row["kpp"], row["phone_e164"], row["email"]))
+        if new:
+            found = self._prefetch_partners(list(new.values()))
+            for key, identity in new.items():
+                fate, partner = self._match_partner(*identity, *found)
+                customers[key] = (fate, partner.id if partner else None)
+        keys = [row["external_key"] for row in rows if row["external_key"]]
+        documents = {}
+        if keys:
+            domain = [("company_id", "=", self.company_id.id), ("external_key", "in", keys)]
+            for document in self.env["crm.import.1c.document"].search_fetch(domain, ["external_key", "amount"]):
+                documents[document.external_key] = (document.id, document.amount)
+        for row in rows:
+            fate, row["partner_id"] = customers[row["partner_key"]]
+            if row["fate"] != "error":
+                row["fate"] = fate
+            row["document_id"], previous = documents.get(row["external_key"], (None, None))
+            row["doc_action"] = onec_layout.document_action(
+                row["kind"], row["amount"], previous, cache["rounding"][row["currency_id"]])
+
+    def _refresh_preview(self):
+        """Decide every row again against the database now (another user may have created a customer or
+        imported a document since the preview), :data:`STAGE_BATCH` rows at a time; rewrite only the rows
+        whose customer or action changed.
+
+        :return: number of rows changed
+        """
+        self.env.flush_all()
+        cache, changed, last_id = self._get_decision_cache(), 0, 0
+        fields_ = ("fate", "partner_id", "document_id", "doc_action")
+        while True:
+            self.env.cr.execute(SQL(
+                """
+                SELECT id, partner_key, inn, kpp, phone_e164, email, kind, amount, currency_id, external_key,
+                       fate, partner_id, document_id, doc_action
+                  FROM crm_import_1c_wizard_line
+                 WHERE wizard_id = %s AND fate != 'error' AND id > %s
+                 ORDER BY id
+                 LIMIT %s
+                """, self.id, last_id, STAGE_BATCH,
+            ))
+            rows = self.env.cr.dictfetchall()
+            if not rows:
+                return changed
+            last_id = rows[-1]["id"]
+            before = [tuple(row[name] for name in fields_) for row in rows]
+            self._decide(rows, cache)
+            rows = [row for row, old in zip(rows, before, strict=True)
+                    if tuple(row[name] for name in fields_) != old]
+            self._update_lines(
+                [row["id"] for row in rows],
+                fate=("varchar", [row["fate"] for row in rows]),
+                partner_id=("int4", [row["partner_id"] for row in rows]),
+                document_id=("int4", [row["document_id"] for row in rows]),
+                doc_action=("varchar", [row["doc_action"] for row in rows]),
+            )
+            changed += len(rows)
+
+    def _execute_set_based(self, query):
+        """Run a statement over the preview table (and the documents) with hash joins, never nested loops.
+
+        The preview table is filled within the request: its statistics, and those of documents written a moment
+        ago, still say "empty". On such estimates PostgreSQL picks nested loops that rescan 50,000 rows for each
+        of 50,000 rows; a set-based statement over the whole file wants hash joins. The switch is
+        transaction-local and restored right after the statement, so the ORM's own queries keep their plans.
+
+        :param SQL query: the statement
+        :return: the rows of a query that returns rows, else the number of rows written
+        """
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('enable_nestloop'), set_config('enable_nestloop', 'off', true)"))
+        previous = cr.fetchone()[0]
+        try:
+            cr.execute(query)
+            rowcount = cr.rowcount
+            rows = cr.fetchall() if cr.description else None
+        finally:
+            cr.execute(SQL("SELECT set_config('enable_nestloop', %s, true)", previous))
+        return rows if rows is not None else rowcount
+
+    def _update_lines(self, ids, **columns):
+        """Set per-row values on preview rows given by id: one ``UPDATE … FROM unnest(ids, values)``.
+
+        Joined on the primary key, so the plan stays a key lookup whatever the table's statistics say.
+
+        :param list ids: ``crm.import.1c.wizard.line`` ids
+        :param columns: ``column=(sql type, values in the order of ids)``; names and types are code, never input
+        """
+        if not ids:
+            return
+        names = list(columns)
+        self._execute_set_based(SQL(
+            "UPDATE crm_import_1c_wizard_line line SET %s FROM unnest(%s::int4[], %s) AS src(id, %s) "
+            "WHERE line.id = src.id",
+            SQL(", ").join(SQL("%s = src.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
+            ids,
+            SQL(", ").join(SQL("%s::%s[]", columns[name][1], SQL(columns[name][0])) for name in names),
+            SQL(", ").join(SQL.identifier(name) for name in names),
+        ))
+        self.env["crm.import.1c.wizard.line"].invalidate_model(names)
+
+    def _prefetch_partners(self, customers):
+        """Find the existing customers of a batch of ``(inn, kpp, phone, email)`` in three queries.
 
         :return: dicts ``{inn: partners}``, ``{e164: partner}``, ``{email: partner}``
         """
         Partner = self.env["res.partner"].with_context(active_test=False)
         company_domain = Partner._check_company_domain(self.company_id)
-        inns = {r.inn for r in records if r.inn}
-        emails = {r.email for r in records if r.email}
+        inns = {inn for inn, _kpp, _phone, _email in customers if inn}
+        phones = {phone for _inn, _kpp, phone, _email in customers if phone}
+        emails = {email for _inn, _kpp, _phone, email in customers if email}
         by_inn = collections.defaultdict(Partner.browse)
         if inns:
             for partner in Partner.search([*company_domain, ("vat", "in", list(inns)), ("parent_id", "=", False)],
@@ -328,11 +576,11 @@ class CrmImport1cWizard(models.TransientModel):
                 by_email.setdefault(partner.email_normalized, partner.commercial_partner_id)
         return by_inn, by_phone, by_email
 
-    def _match_partner(self, record, phone, by_inn, by_phone, by_email):
+    def _match_partner(self, inn, kpp, phone, email, by_inn, by_phone, by_email):
         """Return ``(fate, partner)``: ИНН(+КПП) first, then normalised phone, then e-mail."""
-        candidates = by_inn.get(record.inn) if record.inn else None
+        candidates = by_inn.get(inn) if inn else None
         if candidates:
-            same_kpp = candidates.filtered(lambda p: p.crm_kpp == record.kpp) if record.kpp else candidates
+            same_kpp = candidates.filtered(lambda p: p.crm_kpp == kpp) if kpp else candidates
             no_kpp = candidates.filtered(lambda p: not p.crm_kpp)
             partner = (same_kpp or no_kpp)[:1]
             if partner:
@@ -340,67 +588,9 @@ class CrmImport1cWizard(models.TransientModel):
             return "new", None  # another branch (КПП) of a known company
         if phone and phone in by_phone:
             return "match_phone", by_phone[phone]
-        if record.email and record.email in by_email:
-            return "match_email", by_email[record.email]
+        if email and email in by_email:
+            return "match_email", by_email[email]
         return "new", None
-
-    def _get_currencies(self, records):
-        codes = {r.currency for r in records if r.currency}
-        currencies = self.env["res.currency"].with_context(active_test=False).search([("name", "in", list(codes))])
-        return {currency.name: currency for currency in currencies}
-
-    def _plan(self, records, analysis=None):
-        """Decide the fate of every record without writing anything.
-
-        :param list records: :class:`~..tools.onec_layout.Record` of the file
-        :param analysis: the file's :class:`~..tools.onec_layout.Analysis` (names the sheet and columns in errors)
-        :return: dict with ``items`` (one dict per record: record, phone, fate, partner, partner key,
-            currency, existing document, document action, error)
-        """
-        country = self._get_phone_country()
-        phones = {record.row: self._normalize_phone(record.phone, country) for record in records if record.phone}
-        by_inn, by_phone, by_email = self._prefetch_partners(records, set(phones.values()) - {""})
-        currencies = self._get_currencies(records)
-        keys = [r.external_key for r in records if r.kind != "partner"]
-        documents = {
-            document.external_key: document
-            for document in self.env["crm.import.1c.document"].search(
-                [("company_id", "=", self.company_id.id), ("external_key", "in", keys)])
-        } if keys else {}
-        items, known = [], {}
-        for record in records:
-            phone = phones.get(record.row, "")
-            item = {"record": record, "phone": phone, "error": record.error, "partner": None,
-                    "currency": self.company_id.currency_id, "document": None, "doc_action": "none"}
-            key = self._partner_key(record, phone)
-            item["partner_key"] = key
-            if key in known:
-                item["fate"], item["partner"] = known[key]
-            else:
-                item["fate"], item["partner"] = known[key] = self._match_partner(
-                    record, phone, by_inn, by_phone, by_email)
-            if record.currency:
-                currency = currencies.get(record.currency)
-                if currency:
-                    item["currency"] = currency
-                elif not item["error"]:
-                    item["error"] = OnecError(
-                        "bad_currency", analysis.sheet if analysis else "", record.row,
-                        onec_layout.column_label(analysis, "currency") if analysis else "", value=record.currency,
-                    )
-            if record.kind != "partner" and record.amount is not None:
-                document = documents.get(record.external_key)
-                item["document"] = document
-                if document:
-                    same = float_compare(document.amount, record.amount,
-                                         precision_rounding=item["currency"].rounding) == 0
-                    item["doc_action"] = "same" if same else "update"
-                elif not float_is_zero(record.amount, precision_rounding=item["currency"].rounding):
-                    item["doc_action"] = "create"
-            if item["error"]:
-                item["fate"] = "error"
-            items.append(item)
-        return {"items": items}
 
     def _prepare_mapping_vals(self, analysis):
         by_column = {index: field for field, index in analysis.mapping.items()
@@ -411,29 +601,45 @@ class CrmImport1cWizard(models.TransientModel):
             for index, label in enumerate(analysis.columns) if label or index in by_column
         ]
 
-    def _prepare_line_vals(self, item):
-        record = item["record"]
-        return {
-            "wizard_id": self.id,
-            "row": record.row,
-            "name": record.name,
-            "inn": record.inn,
-            "phone": item["phone"] or record.phone,
-            "email": record.email,
-            "fate": item["fate"],
-            "partner_id": item["partner"].id if item["partner"] else False,
-            "document": record.doc_label or (record.doc_number if record.kind == "document" else ""),
-            "doc_date": record.doc_date,
-            "due_date": record.due_date,
-            "amount": record.amount or 0.0,
-            "currency_id": item["currency"].id,
-            "doc_action": item["doc_action"],
-            "message": self._onec_error_message(item["error"]) if item["error"] else False,
-        }
-
     # ------------------------------------------------------------
     # BUSINESS: WRITE
     # ------------------------------------------------------------
+
+    def _check_no_errors(self):
+        """Refuse the import while any row of the preview has an error, listing the first ones."""
+        Line = self.env["crm.import.1c.wizard.line"]
+        domain = [("wizard_id", "=", self.id), ("fate", "=", "error")]
+        errors = Line.search_fetch(domain, ["message"], limit=ERRORS_SHOWN)
+        if not errors:
+            return
+        lines = errors.mapped("message")
+        count = Line.search_count(domain)
+        if count > ERRORS_SHOWN:
+            lines.append(self.env._("… and %(count)s more errors.", count=count - ERRORS_SHOWN))
+        raise UserError(self.env._("Nothing was imported. Fix the file and try again:\n%(errors)s",
+                                   errors="\n".join(lines)))
+
+    def _apply(self):
+        """Write the preview: customers, documents and posted journal entries. Called inside a savepoint.
+
+        Two imports of the same documents at once cannot both write them: the second one meets the first one's
+        rows (unique external key, updated amounts) and fails as a whole; PostgreSQL's serialization error makes
+        Odoo retry the request, which then finds the documents already there.
+        """
+        Document = self.env["crm.import.1c.document"]
+        Document.check_access("create")
+        Document.check_access("write")
+        self._refresh_preview()  # the database may have changed since the preview
+        created = self._create_partners()
+        updated = self._complete_partners()
+        actions = dict(self.env["crm.import.1c.wizard.line"]._read_group(
+            [("wizard_id", "=", self.id), ("kind", "!=", "partner")], ["doc_action"], ["__count"]))
+        groups = self._get_receivable_changes()
+        self._write_documents(actions.get("create", 0))
+        moves = self._post_entries(groups)
+        self._link_documents(moves)
+        return {"created": created, "updated": updated, "new": actions.get("create", 0),
+                "changed": actions.get("update", 0), "same": actions.get("same", 0), "moves": len(moves)}
 
     def _get_journal(self):
         """The "1C" general journal of the company, created on first use."""
@@ -445,136 +651,248 @@ class CrmImport1cWizard(models.TransientModel):
             "company_id": self.company_id.id,
         })
 
-    def _prepare_partner_vals(self, record, phone, country):
-        vals = {
-            "name": record.name,
+    def _prepare_partner_vals(self, row, country):
+        """Values of a new customer from its first row in the file (``name, inn, kpp, phone, email, address``)."""
+        name, inn, kpp, phone, email, address = row
+        return {
+            "name": name,
             "is_company": True,
             "company_id": False,
             "customer_rank": 1,
-            "vat": record.inn or False,
-            "crm_kpp": record.kpp or False,
-            "phone": phone or record.phone or False,
-            "email": record.email or False,
-            "street": record.address or False,
-            "country_id": country.id if record.inn else False,
+            "vat": inn or False,
+            "crm_kpp": kpp or False,
+            "phone": phone or False,
+            "email": email or False,
+            "street": address or False,
+            "country_id": country.id if inn else False,
         }
-        return vals
 
-    def _prepare_partner_update(self, partner, record, phone):
+    def _prepare_partner_update(self, partner, row):
         """Fill what the customer card lacks; never overwrite what a user typed."""
-        candidates = {"vat": record.inn, "crm_kpp": record.kpp, "phone": phone or record.phone,
-                      "email": record.email, "street": record.address}
+        inn, kpp, phone, email, address = row
+        candidates = {"vat": inn, "crm_kpp": kpp, "phone": phone, "email": email, "street": address}
         return {field: value for field, value in candidates.items() if value and not partner[field]}
 
-    def _apply(self, plan):
-        """Write the plan: partners, documents and posted journal entries. Called inside a savepoint."""
-        items = plan["items"]
-        Partner = self.env["res.partner"]
-        # 1. customers: create the new ones in one batch, complete the matched ones
-        to_create, country = {}, self._get_phone_country()
-        for item in items:
-            if item["partner"] is None and item["partner_key"] not in to_create:
-                to_create[item["partner_key"]] = self._prepare_partner_vals(item["record"], item["phone"], country)
-        created = Partner.create(list(to_create.values())) if to_create else Partner
-        new_partners = dict(zip(to_create, created, strict=True))
-        updated = Partner
-        for item in items:
-            if item["partner"] is None:
-                item["partner"] = new_partners[item["partner_key"]]
-            elif item["partner"] not in updated:
-                vals = self._prepare_partner_update(item["partner"], item["record"], item["phone"])
-                if vals:
-                    item["partner"].write(vals)
-                    updated |= item["partner"]
-        # 2. receivables: new documents and adjustments of changed ones, in entries of LINES_PER_MOVE lines
-        moving = [item for item in items if item["doc_action"] in ("create", "update")]
-        moves = self._post_entries(moving)
-        # 3. the external references
-        Document = self.env["crm.import.1c.document"]
-        new_docs = []
-        for item in moving:
-            record = item["record"]
-            if item["doc_action"] == "update":
-                item["document"].write({
-                    "amount": record.amount, "due_date": record.due_date, "filename": self.filename,
-                    "import_date": fields.Datetime.now(), "move_line_ids": [Command.link(item["line"].id)],
-                })
-                continue
-            new_docs.append({
-                "name": record.doc_label or record.doc_number or self.env._("Balance of %(name)s",
-                                                                            name=record.name),
-                "company_id": self.company_id.id,
-                "partner_id": item["partner"].id,
-                "external_key": record.external_key,
-                "kind": record.kind if record.kind == "balance" else "document",
-                "doc_number": record.doc_number,
-                "doc_date": record.doc_date,
-                "due_date": record.due_date,
-                "amount": record.amount,
-                "currency_id": item["currency"].id,
-                "filename": self.filename,
-                "move_line_ids": [Command.set(item["line"].ids)],
-            })
-        Document.create(new_docs)
-        actions = collections.Counter(item["doc_action"] for item in items if item["record"].kind != "partner")
-        return {"created": len(created), "updated": len(updated), "new": actions["create"],
-                "changed": actions["update"], "same": actions["same"], "moves": len(moves)}
+    def _create_partners(self):
+        """Create the new customers, :data:`PARTNER_BATCH` per ORM call, and set them on their rows.
 
-    def _post_entries(self, items):
-        """Create and post the opening entries; set ``item["line"]`` to the receivable line of each item.
-
-        A new document is posted for its amount; a changed one for the difference with the amount already
-        imported (an adjusting item, the original entry is kept).
+        :return: number of customers created
         """
-        if not items:
-            return self.env["account.move"]
+        self.env.cr.execute(SQL(
+            """
+            SELECT DISTINCT ON (partner_key) partner_key, name, inn, kpp, phone, email, address
+              FROM crm_import_1c_wizard_line
+             WHERE wizard_id = %s AND fate = 'new'
+             ORDER BY partner_key, row
+            """, self.id,
+        ))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return 0
+        # as Odoo's own import does by default: no field tracking, no "created" message per customer
+        Partner = self.env["res.partner"].with_context(tracking_disable=True)
+        country = self._get_phone_country()
+        keys, partner_ids = [], []
+        for batch in split_every(PARTNER_BATCH, rows, list):
+            partners = Partner.create([self._prepare_partner_vals(row[1:], country) for row in batch])
+            keys += [row[0] for row in batch]
+            partner_ids += partners.ids
+            self.env.invalidate_all()  # flushes, then frees the cache: memory stays flat
+        created = dict(zip(keys, partner_ids, strict=True))
+        self.env.cr.execute(SQL(
+            "SELECT id, partner_key FROM crm_import_1c_wizard_line WHERE wizard_id = %s AND fate = 'new'", self.id,
+        ))
+        lines = self.env.cr.fetchall()
+        self._update_lines([line_id for line_id, _key in lines],
+                           partner_id=("int4", [created[key] for _id, key in lines]))
+        return len(partner_ids)
+
+    def _complete_partners(self):
+        """Give matched customers what their card lacks (ИНН, КПП, phone, e-mail, address) from their first row.
+
+        :return: number of customers updated
+        """
+        self.env.cr.execute(SQL(
+            """
+            SELECT DISTINCT ON (partner_id) partner_id, inn, kpp, phone, email, address
+              FROM crm_import_1c_wizard_line
+             WHERE wizard_id = %s AND fate IN ('match_inn', 'match_phone', 'match_email')
+             ORDER BY partner_id, row
+            """, self.id,
+        ))
+        updated = 0
+        for batch in split_every(PARTNER_BATCH, self.env.cr.fetchall(), list):
+            partners = self.env["res.partner"].browse([row[0] for row in batch])
+            partners.fetch(["vat", "crm_kpp", "phone", "email", "street"])
+            for partner, row in zip(partners, batch, strict=True):
+                vals = self._prepare_partner_update(partner, row[1:])
+                if vals:
+                    partner.write(vals)
+                    updated += 1
+            self.env.invalidate_all()
+        return updated
+
+    def _get_receivable_changes(self):
+        """Receivable change per customer and currency: new documents for their amount, changed ones for the
+        difference with the amount imported last time (read before the documents are written).
+
+        :return: list of ``(partner_id, currency_id, amount, documents, due date, label)``: the due date is the
+            earliest of the debts (credit notes and prepayments have none)
+        """
+        return self._execute_set_based(SQL(
+            """
+            SELECT line.partner_id, line.currency_id, SUM(line.amount - COALESCE(doc.amount, 0)), COUNT(*),
+                   COALESCE(MIN(COALESCE(line.due_date, line.doc_date)) FILTER (WHERE line.amount > 0),
+                            MIN(COALESCE(line.due_date, line.doc_date))),
+                   MIN(line.document)
+              FROM crm_import_1c_wizard_line line
+              LEFT JOIN crm_import_1c_document doc ON doc.id = line.document_id
+             WHERE line.wizard_id = %s AND line.doc_action IN ('create', 'update')
+             GROUP BY line.partner_id, line.currency_id
+             ORDER BY line.partner_id, line.currency_id
+            """, self.id,
+        ))
+
+    def _write_documents(self, expected):
+        """Insert the new documents and set the new amount of the changed ones (two set-based statements).
+
+        :param int expected: number of new documents of the preview
+        :raise UserError: when some were written meanwhile by another import (nothing is then written)
+        """
+        params = {"wizard": self.id, "company": self.company_id.id, "uid": self.env.uid,
+                  "now": fields.Datetime.now(), "file": self.filename or None}
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO crm_import_1c_document (
+                name, company_id, partner_id, external_key, kind, doc_number, doc_date, due_date, amount,
+                currency_id, filename, import_date, create_uid, create_date, write_uid, write_date)
+            SELECT line.document, %(company)s, line.partner_id, line.external_key,
+                   CASE WHEN line.kind = 'balance' THEN 'balance' ELSE 'document' END,
+                   line.doc_number, line.doc_date, line.due_date, line.amount, line.currency_id,
+                   %(file)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM crm_import_1c_wizard_line line
+             WHERE line.wizard_id = %(wizard)s AND line.doc_action = 'create'
+             ORDER BY line.row
+            ON CONFLICT (company_id, external_key) DO NOTHING
+            """, **params,
+        ))
+        if self.env.cr.rowcount != expected:
+            raise UserError(self.env._(
+                "Another import wrote some of these documents at the same time. Nothing was imported: refresh "
+                "the preview and import again."))
+        self._execute_set_based(SQL(
+            """
+            UPDATE crm_import_1c_document doc
+               SET amount = line.amount, due_date = line.due_date, filename = %(file)s, import_date = %(now)s,
+                   write_uid = %(uid)s, write_date = %(now)s
+              FROM crm_import_1c_wizard_line line
+             WHERE line.wizard_id = %(wizard)s AND line.doc_action = 'update' AND doc.id = line.document_id
+            """, **params,
+        ))
+        self.env["crm.import.1c.document"].invalidate_model()
+
+    def _post_entries(self, changes):
+        """Create and post the opening entries: one receivable item per customer and currency.
+
+        A new document counts for its amount, a changed one for the difference with the amount imported
+        before (an adjusting item; earlier entries are kept). Each entry holds :data:`LINES_PER_MOVE` items
+        and its balancing item on the company's undistributed earnings account.
+
+        :param list changes: from :meth:`_get_receivable_changes`
+        :return: the posted ``account.move`` records
+        """
+        # no tracking (as Odoo's own import); customer ranks raised per entry in one statement, not per customer
+        Move = self.env["account.move"].with_context(tracking_disable=True, crm_defer_rank=True)
+        if not changes:
+            return Move
         journal = self._get_journal()
-        counter_account = self.company_id.get_unaffected_earnings_account()
-        company_currency = self.company_id.currency_id
-        partners = self.env["res.partner"].browse({item["partner"].id for item in items}).with_company(self.company_id)
-        receivable = {partner.id: partner.property_account_receivable_id.id for partner in partners}
-        move_vals, chunks = [], []
-        for start in range(0, len(items), LINES_PER_MOVE):
-            chunk = items[start:start + LINES_PER_MOVE]
-            lines, total = [], 0.0
-            for item in chunk:
-                record, currency = item["record"], item["currency"]
-                amount = record.amount - (item["document"].amount if item["document"] else 0.0)
-                balance = currency._convert(amount, company_currency, self.company_id, self.date) \
-                    if currency != company_currency else amount
+        company = self.company_id
+        counter_account = company.get_unaffected_earnings_account()
+        company_currency = company.currency_id
+        currencies = self.env["res.currency"].browse({change[1] for change in changes})
+        rates = {currency.id: currency._get_conversion_rate(currency, company_currency, company, self.date)
+                 for currency in currencies}
+        currencies = {currency.id: currency for currency in currencies}
+        ref = self.env._("1C import: %(file)s", file=self.filename or "")
+        move_ids = []
+        for batch in split_every(LINES_PER_MOVE, changes, list):
+            partners = self.env["res.partner"].browse([change[0] for change in batch]).with_company(company)
+            receivable = {partner.id: partner.property_account_receivable_id.id for partner in partners}
+            lines, total, posted = [], 0.0, set()
+            for partner_id, currency_id, change, count, due_date, label in batch:
+                currency = currencies[currency_id]
+                amount = currency.round(change)
+                if currency.is_zero(amount):
+                    continue
+                balance = company_currency.round(amount * rates[currency_id])
                 total += balance
+                posted.add(partner_id)
                 lines.append(Command.create({
-                    "account_id": receivable[item["partner"].id],
-                    "partner_id": item["partner"].id,
-                    "name": record.doc_label or self.env._("Opening balance from 1C"),
+                    "account_id": receivable[partner_id],
+                    "partner_id": partner_id,
+                    "name": label if count == 1 else self.env._("Balance from 1C: %(count)s documents",
+                                                                count=count),
                     "balance": balance,
                     "amount_currency": amount,
-                    "currency_id": currency.id,
-                    "date_maturity": record.due_date or record.doc_date or self.date,
+                    "currency_id": currency_id,
+                    "date_maturity": due_date or self.date,
+                    "analytic_distribution": False,
                 }))
+            if not lines:
+                continue
             lines.append(Command.create({
                 "account_id": counter_account.id,
                 "name": self.env._("Opening receivables from 1C"),
                 "balance": -total,
                 "amount_currency": -total,
                 "currency_id": company_currency.id,
+                "analytic_distribution": False,
             }))
-            move_vals.append({
+            move = Move.create({
                 "move_type": "entry",
                 "journal_id": journal.id,
                 "date": self.date,
-                "ref": self.env._("1C import: %(file)s", file=self.filename or ""),
-                "company_id": self.company_id.id,
+                "ref": ref,
+                "company_id": company.id,
                 "line_ids": lines,
             })
-            chunks.append(chunk)
-        moves = self.env["account.move"].create(move_vals)
-        moves.action_post()
-        for move, chunk in zip(moves, chunks, strict=True):
-            receivable_lines = move.line_ids.sorted("id")[: len(chunk)]
-            for item, line in zip(chunk, receivable_lines, strict=True):
-                item["line"] = line
-        return moves
+            move.action_post()
+            self.env["res.partner"].browse(sorted(posted))._crm_increase_rank_batch()
+            move_ids.append(move.id)
+            self.env.invalidate_all()  # flushes, then frees the cache: memory stays flat
+        return Move.browse(move_ids)
+
+    def _link_documents(self, moves):
+        """Link every new or changed document to the receivable item of its customer and currency."""
+        if not moves:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT partner_id, currency_id, id FROM account_move_line
+             WHERE move_id = ANY(%s) AND partner_id IS NOT NULL
+            """, moves.ids,
+        ))
+        items = {(partner_id, currency_id): line_id for partner_id, currency_id, line_id in self.env.cr.fetchall()}
+        documents = self._execute_set_based(SQL(
+            """
+            SELECT doc.id, line.partner_id, line.currency_id
+              FROM crm_import_1c_wizard_line line
+              JOIN crm_import_1c_document doc
+                ON doc.company_id = %s AND doc.external_key = line.external_key
+             WHERE line.wizard_id = %s AND line.doc_action IN ('create', 'update')
+            """, self.company_id.id, self.id,
+        ))
+        pairs = [(doc_id, items[partner_id, currency_id]) for doc_id, partner_id, currency_id in documents
+                 if (partner_id, currency_id) in items]
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO crm_import_1c_document_move_line_rel (document_id, line_id)
+            SELECT * FROM unnest(%s::int4[], %s::int4[])
+            ON CONFLICT DO NOTHING
+            """, [pair[0] for pair in pairs], [pair[1] for pair in pairs],
+        ))
+        self.env["crm.import.1c.document"].invalidate_model(["move_line_ids"])
 
 
 class CrmImport1cWizardMapping(models.TransientModel):
@@ -591,24 +909,41 @@ class CrmImport1cWizardMapping(models.TransientModel):
 
 
 class CrmImport1cWizardLine(models.TransientModel):
-    """One row of the file in the preview, with what the import will do with it."""
+    """One row of the file in the preview, with what the import will do with it.
+
+    Written by the preview with set-based SQL (:meth:`CrmImport1cWizard._insert_lines`) and read back by the
+    import: the file is parsed once.
+    """
 
     _name = "crm.import.1c.wizard.line"
     _description = "Import from 1C: Preview Row"
     _order = "row"
 
-    wizard_id = fields.Many2one("crm.import.1c.wizard", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one("crm.import.1c.wizard", required=True, index=True, ondelete="cascade")
     row = fields.Integer(required=True)
     name = fields.Char(string="Customer")
     inn = fields.Char(string="INN")
+    kpp = fields.Char(string="KPP")
     phone = fields.Char()
+    phone_e164 = fields.Char(string="Phone (E.164)", help="The phone in international form, empty if invalid.")
     email = fields.Char()
+    address = fields.Char()
+    partner_key = fields.Char(string="Customer Key", help="Who the row is within the file: INN+KPP, else e-mail, "
+                                                          "phone or name.")
     fate = fields.Selection(FATE_SELECTION, required=True)
     partner_id = fields.Many2one("res.partner", string="Matched Customer")
+    kind = fields.Selection(
+        [("partner", "Customer"), ("document", "Document"), ("balance", "Customer balance")],
+        required=True, default="document",
+    )
     document = fields.Char()
+    doc_number = fields.Char(string="Document Number")
     doc_date = fields.Date(string="Document Date")
     due_date = fields.Date()
     amount = fields.Float()
     currency_id = fields.Many2one("res.currency")
+    external_key = fields.Char()
+    document_id = fields.Many2one("crm.import.1c.document", string="Imported Document",
+                                  help="The document imported before under the same external key.")
     doc_action = fields.Selection(DOCUMENT_SELECTION, string="Receivable")
     message = fields.Char()
