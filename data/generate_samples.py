@@ -255,12 +255,16 @@ def build_bad_inputs():
     # a truncated .xls (a download that broke off)
     content = (HERE / "osv_62.xls").read_bytes()
     (HERE / "corrupt.xls").write_bytes(content[:1536])
-    # a password-protected .xlsx: an OLE compound file with the EncryptionInfo / EncryptedPackage streams that
-    # Excel writes (simulated: the header and the directory names, no real cipher text)
-    header = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16) + bytes.fromhex("3e000300feff0900")
-    names = b"".join(n.encode("utf-16-le").ljust(64, b"\0") for n in ("EncryptionInfo", "EncryptedPackage"))
-    (HERE / "encrypted.xlsx").write_bytes(header.ljust(512, b"\0") + names.ljust(1024, b"\0"))
-
+    # a password-protected .xlsx (password "1c"): the counterparty list encrypted as Excel does (ECMA-376 agile
+    # encryption, an OLE compound file with EncryptionInfo / EncryptedPackage streams) by msoffcrypto-tool. The
+    # tool is needed only to rebuild this file (`pip install msoffcrypto-tool`); without it the file is kept.
+    try:
+        from msoffcrypto.format.ooxml import OOXMLFile  # noqa: PLC0415
+    except ImportError:
+        print("msoffcrypto-tool is not installed: data/encrypted.xlsx is kept as it is")
+        return
+    with open(HERE / "counterparties.xlsx", "rb") as plain, open(HERE / "encrypted.xlsx", "wb") as encrypted:
+        OOXMLFile(plain).encrypt("1c", encrypted)
 
 def main():
     build_osv_62()
