@@ -21,10 +21,11 @@ class CrmImport1cDocument(models.Model):
     # ------------------------------------------------------------
 
     name = fields.Char(string="Document", required=True)
-    company_id = fields.Many2one("res.company", required=True, index=True, default=lambda self: self.env.company)
+    # indexed by the unique (company_id, external_key) constraint below, as is external_key
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True, check_company=True,
                                  ondelete="restrict")
-    external_key = fields.Char(required=True, index=True, copy=False,
+    external_key = fields.Char(required=True, copy=False,
                                help="Hash of the customer's INN, the document number and date in 1C.")
     kind = fields.Selection(
         [("document", "Document"), ("balance", "Customer balance")], required=True, default="document",

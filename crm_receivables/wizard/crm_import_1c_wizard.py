@@ -634,11 +634,11 @@ class CrmImport1cWizard(models.TransientModel):
         updated = self._complete_partners()
         actions = dict(self.env["crm.import.1c.wizard.line"]._read_group(
             [("wizard_id", "=", self.id), ("kind", "!=", "partner")], ["doc_action"], ["__count"]))
-        groups = self._get_receivable_changes()
-        self._write_documents(actions.get("create", 0))
+        groups = self._get_receivable_changes(created)
+        self._write_documents(actions.get("create", 0), created)
         moves = self._post_entries(groups)
         self._link_documents(moves)
-        return {"created": created, "updated": updated, "new": actions.get("create", 0),
+        return {"created": len(created), "updated": updated, "new": actions.get("create", 0),
                 "changed": actions.get("update", 0), "same": actions.get("same", 0), "moves": len(moves)}
 
     def _get_journal(self):
@@ -674,9 +674,11 @@ class CrmImport1cWizard(models.TransientModel):
         return {field: value for field, value in candidates.items() if value and not partner[field]}
 
     def _create_partners(self):
-        """Create the new customers, :data:`PARTNER_BATCH` per ORM call, and set them on their rows.
+        """Create the new customers, :data:`PARTNER_BATCH` per ORM call.
 
-        :return: number of customers created
+        Their rows are not rewritten (50,000 row updates): the statements that need them take this mapping.
+
+        :return: ``{partner key: new partner id}``
         """
         self.env.cr.execute(SQL(
             """
@@ -688,7 +690,7 @@ class CrmImport1cWizard(models.TransientModel):
         ))
         rows = self.env.cr.fetchall()
         if not rows:
-            return 0
+            return {}
         # as Odoo's own import does by default: no field tracking, no "created" message per customer
         Partner = self.env["res.partner"].with_context(tracking_disable=True)
         country = self._get_phone_country()
@@ -698,14 +700,7 @@ class CrmImport1cWizard(models.TransientModel):
             keys += [row[0] for row in batch]
             partner_ids += partners.ids
             self.env.invalidate_all()  # flushes, then frees the cache: memory stays flat
-        created = dict(zip(keys, partner_ids, strict=True))
-        self.env.cr.execute(SQL(
-            "SELECT id, partner_key FROM crm_import_1c_wizard_line WHERE wizard_id = %s AND fate = 'new'", self.id,
-        ))
-        lines = self.env.cr.fetchall()
-        self._update_lines([line_id for line_id, _key in lines],
-                           partner_id=("int4", [created[key] for _id, key in lines]))
-        return len(partner_ids)
+        return dict(zip(keys, partner_ids, strict=True))
 
     def _complete_partners(self):
         """Give matched customers what their card lacks (ИНН, КПП, phone, e-mail, address) from their first row.
@@ -732,51 +727,67 @@ class CrmImport1cWizard(models.TransientModel):
             self.env.invalidate_all()
         return updated
 
-    def _get_receivable_changes(self):
+    def _get_receivable_changes(self, created):
         """Receivable change per customer and currency: new documents for their amount, changed ones for the
         difference with the amount imported last time (read before the documents are written).
 
-        :return: list of ``(partner_id, currency_id, amount, documents, due date, label)``: the due date is the
-            earliest of the debts (credit notes and prepayments have none)
+        :param dict created: ``{partner key: id}`` of the customers just created
+        :return: list of ``(partner_id, currency_id, amount, documents, due date, label)`` by customer: the due
+            date is the earliest of the debts (credit notes and prepayments have none)
         """
-        return self._execute_set_based(SQL(
+        rows = self._execute_set_based(SQL(
             """
-            SELECT line.partner_id, line.currency_id, SUM(line.amount - COALESCE(doc.amount, 0)), COUNT(*),
-                   COALESCE(MIN(COALESCE(line.due_date, line.doc_date)) FILTER (WHERE line.amount > 0),
-                            MIN(COALESCE(line.due_date, line.doc_date))),
+            SELECT line.partner_key, MIN(line.partner_id), line.currency_id,
+                   SUM(line.amount - COALESCE(doc.amount, 0)), COUNT(*),
+                   MIN(COALESCE(line.due_date, line.doc_date)) FILTER (WHERE line.amount > 0),
+                   MIN(COALESCE(line.due_date, line.doc_date)),
                    MIN(line.document)
               FROM crm_import_1c_wizard_line line
               LEFT JOIN crm_import_1c_document doc ON doc.id = line.document_id
              WHERE line.wizard_id = %s AND line.doc_action IN ('create', 'update')
-             GROUP BY line.partner_id, line.currency_id
-             ORDER BY line.partner_id, line.currency_id
+             GROUP BY line.partner_key, line.currency_id
             """, self.id,
         ))
+        changes = {}  # two keys of the file (ИНН, phone) may be one customer
+        for key, partner_id, currency_id, amount, count, debt_due, any_due, label in rows:
+            due = debt_due or any_due
+            group = (partner_id or created[key], currency_id)
+            if group in changes:
+                _amount, _count, _due, _label = changes[group]
+                dues = [date for date in (_due, due) if date]
+                changes[group] = (_amount + amount, _count + count, min(dues) if dues else None, _label)
+            else:
+                changes[group] = (amount, count, due, label)
+        return [(*group, *change) for group, change in sorted(changes.items())]
 
-    def _write_documents(self, expected):
+    def _write_documents(self, expected, created):
         """Insert the new documents and set the new amount of the changed ones (two set-based statements).
 
         :param int expected: number of new documents of the preview
+        :param dict created: ``{partner key: id}`` of the customers just created
         :raise UserError: when some were written meanwhile by another import (nothing is then written)
         """
         params = {"wizard": self.id, "company": self.company_id.id, "uid": self.env.uid,
-                  "now": fields.Datetime.now(), "file": self.filename or None}
-        self.env.cr.execute(SQL(
+                  "now": fields.Datetime.now(), "file": self.filename or None,
+                  "keys": list(created), "partners": list(created.values())}
+        inserted = self._execute_set_based(SQL(
             """
             INSERT INTO crm_import_1c_document (
                 name, company_id, partner_id, external_key, kind, doc_number, doc_date, due_date, amount,
                 currency_id, filename, import_date, create_uid, create_date, write_uid, write_date)
-            SELECT line.document, %(company)s, line.partner_id, line.external_key,
+            SELECT line.document, %(company)s, COALESCE(line.partner_id, created.partner_id), line.external_key,
                    CASE WHEN line.kind = 'balance' THEN 'balance' ELSE 'document' END,
                    line.doc_number, line.doc_date, line.due_date, line.amount, line.currency_id,
                    %(file)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM crm_import_1c_wizard_line line
+              LEFT JOIN unnest(%(keys)s::varchar[], %(partners)s::int4[]) AS created(partner_key, partner_id)
+                     ON created.partner_key = line.partner_key
              WHERE line.wizard_id = %(wizard)s AND line.doc_action = 'create'
              ORDER BY line.row
             ON CONFLICT (company_id, external_key) DO NOTHING
             """, **params,
         ))
-        if self.env.cr.rowcount != expected:
+        if inserted != expected:
             raise UserError(self.env._(
                 "Another import wrote some of these documents at the same time. Nothing was imported: refresh "
                 "the preview and import again."))
@@ -876,7 +887,7 @@ class CrmImport1cWizard(models.TransientModel):
         items = {(partner_id, currency_id): line_id for partner_id, currency_id, line_id in self.env.cr.fetchall()}
         documents = self._execute_set_based(SQL(
             """
-            SELECT doc.id, line.partner_id, line.currency_id
+            SELECT doc.id, doc.partner_id, doc.currency_id
               FROM crm_import_1c_wizard_line line
               JOIN crm_import_1c_document doc
                 ON doc.company_id = %s AND doc.external_key = line.external_key
