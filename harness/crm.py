@@ -145,6 +145,13 @@ def main():
     run_p.add_argument("--port", type=int, default=8069)
     run_p.add_argument("--db", default=os.environ.get("CRM_DB", "crm_demo"))
     run_p.add_argument("--reset", action="store_true", help="drop the demo database first")
+    run_p.add_argument("--workers", type=int, default=0, metavar="N",
+                       help="prefork Odoo: N HTTP worker processes, separate cron workers and a long-polling "
+                            "(bus) process on --gevent-port; 0 (default) serves one threaded process")
+    run_p.add_argument("--cron-workers", type=int, default=2, metavar="N",
+                       help="cron worker processes with --workers (default 2)")
+    run_p.add_argument("--gevent-port", type=int, default=None, metavar="PORT",
+                       help="long-polling port with --workers (default: --port + 3, i.e. 8072)")
     run_p.add_argument("--prepare-only", action="store_true",
                        help="install/upgrade the database, do not serve")
     test_p = sub.add_parser("test", help="run the whole test suite")

@@ -91,6 +91,27 @@ def addons_fingerprint():
     return digest.hexdigest()
 
 
+#: per-request limits of a prefork worker: a 50,000-row 1C import needs about a minute of CPU (readme)
+WORKER_LIMITS = ("--limit-time-cpu=600", "--limit-time-real=1200", "--limit-memory-soft=2147483648",
+                 "--limit-memory-hard=2684354560")
+
+
+def serve_cmd(server, db, data_dir, port, workers=0, cron_workers=2, gevent_port=None):
+    """The ``odoo-bin`` command that serves ``db``.
+
+    :param int workers: 0 serves one threaded process (one cron thread); N > 0 serves prefork Odoo with N HTTP
+        workers, ``cron_workers`` cron processes and the gevent long-polling process (bus, screen pop)
+    :param int gevent_port: long-polling port (default ``port + 3``, Odoo's 8069/8072 pair)
+    :return: the command line (list)
+    """
+    cmd = odoo_cmd(server, db, data_dir, port)
+    if not workers:
+        cmd[cmd.index("--max-cron-threads=0")] = "--max-cron-threads=1"
+        return cmd
+    cmd[cmd.index("--max-cron-threads=0")] = f"--max-cron-threads={cron_workers}"
+    return [*cmd, f"--workers={workers}", f"--gevent-port={gevent_port or port + 3}", *WORKER_LIMITS]
+
+
 def cmd_run(args):
     exit_on_sigterm()
     RUN_DIR.mkdir(exist_ok=True)
@@ -124,8 +145,10 @@ def cmd_run(args):
         if args.prepare_only:
             return 0
         say(f"serving http://127.0.0.1:{args.port}/odoo  (login: admin, password: admin; Ctrl+C stops)")
-        cmd = odoo_cmd(server, args.db, data_dir, args.port)
-        cmd[cmd.index("--max-cron-threads=0")] = "--max-cron-threads=1"
+        cmd = serve_cmd(server, args.db, data_dir, args.port, args.workers, args.cron_workers, args.gevent_port)
+        if args.workers:
+            say(f"prefork: {args.workers} HTTP workers, {args.cron_workers} cron workers, "
+                f"long-polling on 127.0.0.1:{args.gevent_port or args.port + 3}")
         proc = subprocess.Popen(cmd, cwd=ROOT)
         try:
             return proc.wait()

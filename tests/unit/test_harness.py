@@ -43,3 +43,20 @@ def test_missing_tree_named_by_env_is_not_cloned(root, tmp_path):
     proc = _run_harness(root, {"ODOO_SRC": str(tmp_path / "nowhere")}, "test")
     assert proc.returncode == 2
     assert "not an Odoo source tree" in proc.stderr
+
+
+def test_serve_command_threaded_and_prefork(tmp_path, monkeypatch):
+    monkeypatch.setenv("ODOO_SRC", str(tmp_path))
+    from harness import pg, stages
+
+    server = pg.Server(host="/sock", user="odoo")
+    threaded = stages.serve_cmd(server, "db", tmp_path, 8069)
+    assert "--max-cron-threads=1" in threaded
+    assert not any(arg.startswith("--workers") for arg in threaded)
+    prefork = stages.serve_cmd(server, "db", tmp_path, 8069, workers=4, cron_workers=2)
+    assert "--workers=4" in prefork
+    assert "--max-cron-threads=2" in prefork
+    assert "--gevent-port=8072" in prefork
+    assert "--db_host=/sock" in prefork
+    assert any(arg.startswith("--limit-time-real=") for arg in prefork)
+    assert "--gevent-port=9003" in stages.serve_cmd(server, "db", tmp_path, 9000, workers=2)
