@@ -50,7 +50,6 @@ from .onec_values import (
     OnecValueError,
     clean_text,
     looks_like_contract,
-    looks_like_document,
     looks_like_document_row,
     normalize_email,
     normalize_label,
@@ -83,9 +82,9 @@ FIELD_SYNONYMS = {
     "email": ("e-mail", "email", "e mail", "электронная почта", "эл почта", "адрес электронной почты", "mail"),
     "address": ("адрес", "юридический адрес", "фактический адрес", "адрес доставки", "address"),
     "document": ("документ", "документ расчетов", "документ расчетов с контрагентом", "документы расчетов",
-                 "документы расчетов с контрагентами", "регистратор", "заказ клиента", "документ расчетов заказ клиента",
-                 "заказ клиента документ расчетов", "объект расчетов", "документ расчетов объект расчетов",
-                 "расчетный документ", "document", "invoice"),
+                 "документы расчетов с контрагентами", "регистратор", "заказ клиента",
+                 "документ расчетов заказ клиента", "заказ клиента документ расчетов", "объект расчетов",
+                 "документ расчетов объект расчетов", "расчетный документ", "document", "invoice"),
     "doc_date": ("дата", "дата документа", "date", "document date", "invoice date"),
     "due_date": ("срок оплаты", "дата оплаты", "оплатить до", "срок", "дата платежа", "планируемая дата оплаты",
                  "срок оплаты дата платежа", "дата погашения", "срок погашения", "due date", "due"),
@@ -323,6 +322,11 @@ def _is_lower_header_row(values):
 _is_debit_credit_row = _is_lower_header_row  # the former name
 
 
+def _is_upper_header_row(values):
+    """True when a row can be the upper row of a two-row header: a group label or a field name in it."""
+    return any(_group_of(value) or match_label(clean_text(value))[0] for value in values if clean_text(value))
+
+
 def map_columns(upper, lower=None):
     """Map header cells to fields.
 
@@ -396,9 +400,11 @@ def _header_at(rows, position):
 
     :return: ``(data_start, columns, mapping, scores)``
     """
-    values = rows[position][1]
-    following = rows[position + 1][1] if position + 1 < len(rows) else None
-    if following is not None and _is_lower_header_row(following) and _has_text(values):
+    number, values, _level = rows[position]
+    following = rows[position + 1] if position + 1 < len(rows) else None
+    if (following is not None and following[0] == number + 1 and _is_lower_header_row(following[1])
+            and _is_upper_header_row(values)):
+        following = following[1]
         columns, mapping, scores = map_columns(values, following)
         return position + 2, columns, mapping, scores
     columns, mapping, scores = map_columns(values)
@@ -737,7 +743,7 @@ class _PartnerBuilder(_RowReader):
 
 
 def _cents(amount):
-    return int(round(amount * 100))
+    return round(amount * 100)
 
 
 #: Normalised total labels checked against the whole file ("Итого по контрагенту …" rows are not).
@@ -747,8 +753,22 @@ _GRAND_TOTALS = ("итого", "всего", "total", "итого по счет�
 class _Group:
     """An open group row of a hierarchy (account, partner, customer, contract) and what was read below it."""
 
-    __slots__ = ("kind", "rank", "row", "label", "record", "expected", "cents", "children", "tainted",
-                 "currencies", "last_row", "identity_error", "level", "flat")
+    __slots__ = (
+        "cents",
+        "children",
+        "currencies",
+        "expected",
+        "flat",
+        "identity_error",
+        "kind",
+        "label",
+        "last_row",
+        "level",
+        "rank",
+        "record",
+        "row",
+        "tainted",
+    )
 
     def __init__(self, kind, rank, row, label, record, expected, level, flat=False):
         self.kind, self.rank, self.row, self.label, self.record = kind, rank, row, label, record
@@ -798,8 +818,8 @@ class _TreeBuilder(_RowReader):
         if self.ut:
             debt = self.read_cell(record, values, self.debt_field, parse_amount)
             ours = self.read_cell(record, values, self.our_field, parse_amount)
-            if debt is None and ours is None:
-                return None
+            if debt is None and ours is None:  # a statement leaves a closing balance of zero empty
+                return 0.0 if self.analysis.layout == "ut_settlements" else None
             return round((debt or 0.0) - (ours or 0.0), 2)
         return self.read_cell(record, values, "amount", parse_amount)
 
@@ -840,10 +860,10 @@ class _TreeBuilder(_RowReader):
                 kind = "document" if not self.has_document_column else "customer"
                 if "contract" in self.captions and not any(g.kind == "contract" for g in self.stack):
                     kind = "contract"
-            if kind == "customer" and self.two_level and level:
-                if self.partner_level is None or level <= self.partner_level:
-                    self.partner_level = level
-                    kind = "partner"
+            if kind == "customer" and self.two_level and level and (
+                    self.partner_level is None or level <= self.partner_level):
+                self.partner_level = level
+                kind = "partner"
         if level:
             self.seen_levels = True
             if kind != "account":
@@ -919,6 +939,11 @@ class _TreeBuilder(_RowReader):
             if top.kind == "customer" and not top.children and not top.flat:
                 top.kind, top.rank = "partner", RANK_PARTNER  # two names in a row: the first one was a partner
                 top.record.partner_group = ""
+        if kind == "customer" and self.two_level and not level:
+            partner = self.current("partner")
+            if (partner is not None and partner.children and partner.expected is not None
+                    and partner.cents == _cents(partner.expected)):
+                self.close(RANK_PARTNER)  # no outline levels: a partner whose rows add up to it is complete
         rank = {"partner": RANK_PARTNER, "customer": RANK_CUSTOMER, "contract": RANK_CONTRACT}.get(kind)
         if rank is None:  # an account: "62" above "62.01"
             rank = RANK_ACCOUNT + label.count(".")
@@ -951,10 +976,8 @@ class _TreeBuilder(_RowReader):
             if partner is not None:
                 record.partner_group = partner.label
         group = _Group(kind, rank, number, label, record, None if flat else expected, level, flat)
-        if kind in ("customer", "partner") and record.error is not None and record.error.key in (
-                "bad_inn", "bad_kpp", "bad_email"):
-            group.identity_error = record.error
-        elif kind == "contract":
+        if (kind in ("customer", "partner") and record.error is not None and record.error.key in (
+                "bad_inn", "bad_kpp", "bad_email")) or kind == "contract":
             group.identity_error = record.error
         if kind != "account":
             self._grouping(kind)

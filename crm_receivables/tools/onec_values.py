@@ -254,7 +254,7 @@ def looks_like_document_row(value):
     settlement documents do («Поступление на расчетный счет …», «Корректировка долга …», «Ввод остатков»).
     """
     text = clean_text(value)
-    if not text:
+    if not text or _CONTRACT.match(text):  # «Договор № 12 от 01.02.2024» is a contract
         return False
     if _DOCUMENT.search(text):
         return True
