@@ -9,6 +9,7 @@ row and column and turns it into an :class:`OnecError`.
 
 import datetime
 import functools
+import math
 import re
 
 
@@ -123,10 +124,15 @@ def parse_amount(value):
     if isinstance(value, bool):
         raise OnecValueError("amount", value)
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):  # NaN, infinity (a crafted cell)
+            raise OnecValueError("amount", value)
         return round(float(value), 2)
     text = _SPACES.sub("", str(value))
     if _PLAIN_AMOUNT.fullmatch(text):  # fast path, same result as the rules below for such text
-        return round(float(text.replace(",", ".")), 2)
+        amount = round(float(text.replace(",", ".")), 2)
+        if not math.isfinite(amount):  # "9" * 400
+            raise OnecValueError("amount", value)
+        return amount
     if not text or text in ("-", "—"):
         return None
     negative = False
@@ -143,6 +149,8 @@ def parse_amount(value):
     if not _AMOUNT.match(text):
         raise OnecValueError("amount", value)
     amount = round(float(text), 2)
+    if not math.isfinite(amount):
+        raise OnecValueError("amount", value)
     return -amount if negative else amount
 
 
