@@ -459,12 +459,14 @@ def _refuse_dtd(parser):
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
 
-def _read_shared_strings(source, limit=MAX_SHARED_STRINGS, size_limit=MAX_SHARED_STRINGS_SIZE):
+def _read_shared_strings(source, limit=None, size_limit=None):
     """Read the shared strings part as openpyxl does (``<t>`` of ``<si>`` and of its ``<r>`` runs, phonetic
     ``<rPh>`` runs left out, ``x005F_`` escapes dropped), streamed, at most ``limit`` strings.
 
     :raise OnecError: ``too_many_strings``, ``unpacked_too_large``, ``xml_entities``
     """
+    limit = MAX_SHARED_STRINGS if limit is None else limit
+    size_limit = MAX_SHARED_STRINGS_SIZE if size_limit is None else size_limit
     strings = []
     path = []  # local names of the open elements
     parts = []  # text of the string being read
@@ -486,7 +488,7 @@ def _read_shared_strings(source, limit=MAX_SHARED_STRINGS, size_limit=MAX_SHARED
         if local == "t":
             capture = False
         elif local == "si":
-            if len(strings) >= limit:
+            if len(strings) >= limit:  # read at call time: the module constant by default
                 raise OnecError("too_many_strings", limit=limit)
             strings.append("".join(parts).replace("x005F_", ""))
 
