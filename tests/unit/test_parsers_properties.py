@@ -227,7 +227,8 @@ def _osv(customers, levels, with_contracts):
         add(1, name, customer_total)
         if not with_contracts and not any(contracts):  # no row below the customer: its own balance
             expected.append((name, "", customer_total))
-        for k_index, documents in enumerate(contracts if with_contracts else [list(itertools.chain.from_iterable(contracts))]):
+        groups = contracts if with_contracts else [list(itertools.chain.from_iterable(contracts))]
+        for k_index, documents in enumerate(groups):
             contract = f"Договор № {c_index}-{k_index} от 01.02.2026"
             if with_contracts:
                 add(2, contract, sum(documents))
