@@ -45,6 +45,7 @@ import re
 
 from . import ru_ids
 from .onec_values import (
+    _CONTRACT,
     FormulaWithoutValue,
     OnecError,
     OnecValueError,
@@ -746,6 +747,7 @@ def _cents(amount):
     return round(amount * 100)
 
 
+_RANKS = {"partner": RANK_PARTNER, "customer": RANK_CUSTOMER, "contract": RANK_CONTRACT}
 #: Normalised total labels checked against the whole file ("Итого по контрагенту …" rows are not).
 _GRAND_TOTALS = ("итого", "всего", "total", "итого по счету", "итого по отчету", "всего по отчету", "итого по всем")
 
@@ -756,10 +758,12 @@ class _Group:
     __slots__ = (
         "cents",
         "children",
-        "currencies",
+        "currency",
+        "mixed",
         "expected",
         "flat",
         "identity_error",
+        "key",
         "kind",
         "label",
         "last_row",
@@ -774,10 +778,11 @@ class _Group:
         self.kind, self.rank, self.row, self.label, self.record = kind, rank, row, label, record
         self.expected, self.level, self.flat = expected, level, flat
         self.cents = self.children = 0
-        self.tainted = False
-        self.currencies = set()
+        self.tainted = self.mixed = False  # a row below with an error; rows in several currencies
+        self.currency = None
         self.last_row = row
         self.identity_error = None
+        self.key = None  # a flat row's counterparty texts: the next flat row with the same ones joins it
 
 
 class _TreeBuilder(_RowReader):
@@ -804,7 +809,8 @@ class _TreeBuilder(_RowReader):
         self.in_captions = True
         self.captions = []
         self.seen_levels = False
-        self.total = [0, 0, False, set(), 0]  # cents, count, tainted, currencies, first row
+        self.has_documents = False
+        self.total = _Group("total", -1, 0, "", None, None, 0)  # what the «Итого» row is checked against
         if self.ut:
             self.debt_field = "end_debt" if "end_debt" in self.mapping else "debt"
             self.our_field = "end_our_debt" if "end_our_debt" in self.mapping else "our_debt"
@@ -878,22 +884,30 @@ class _TreeBuilder(_RowReader):
 
     # -- hierarchy ----------------------------------------------------------------------------------------
     def add(self, record):
-        """Count an imported record in every open group and in the file's total."""
-        cents = _cents(record.amount) if record.amount is not None else 0
-        tainted = record.error is not None or record.amount is None
+        """Count an imported record in every open group and in the file's total (a group of the stack)."""
+        amount, currency, row = record.amount, record.currency, record.row
+        cents = _cents(amount) if amount is not None else 0
+        tainted = record.error is not None or amount is None
         for group in self.stack:
+            if not group.children:
+                group.currency = currency
+            elif group.currency != currency:
+                group.mixed = True
             group.children += 1
             group.cents += cents
-            group.tainted = group.tainted or tainted
-            group.currencies.add(record.currency)
-            group.last_row = max(group.last_row, record.row)
+            if tainted:
+                group.tainted = True
+            if row > group.last_row:
+                group.last_row = row
         total = self.total
-        if not total[1]:
-            total[4] = record.row
-        total[0] += cents
-        total[1] += 1
-        total[2] = total[2] or tainted
-        total[3].add(record.currency)
+        if not total.children:
+            total.currency, total.row = currency, row
+        elif total.currency != currency:
+            total.mixed = True
+        total.children += 1
+        total.cents += cents
+        if tainted:
+            total.tainted = True
         self.out.append(record)
 
     def check(self, label, row, expected_cents, computed_cents, kind, first_row, last_row):
@@ -929,7 +943,7 @@ class _TreeBuilder(_RowReader):
                 group.record.amount = None  # the subtotal itself is unreadable: say so, import nothing of it
                 self.out.append(group.record)
                 continue
-            if group.expected is not None and not group.tainted and len(group.currencies) <= 1:
+            if group.expected is not None and not group.tainted and not group.mixed:
                 self.check(group.label, group.row, _cents(group.expected), group.cents, group.kind,
                            group.row + 1, group.last_row)
 
@@ -944,10 +958,11 @@ class _TreeBuilder(_RowReader):
             if (partner is not None and partner.children and partner.expected is not None
                     and partner.cents == _cents(partner.expected)):
                 self.close(RANK_PARTNER)  # no outline levels: a partner whose rows add up to it is complete
-        rank = {"partner": RANK_PARTNER, "customer": RANK_CUSTOMER, "contract": RANK_CONTRACT}.get(kind)
+        rank = _RANKS.get(kind)
         if rank is None:  # an account: "62" above "62.01"
             rank = RANK_ACCOUNT + label.count(".")
-        self.close(rank)
+        if self.stack:
+            self.close(rank)
         self.in_captions = False
         record = Record(row=number, kind="balance")
         if kind == "contract":
@@ -967,26 +982,32 @@ class _TreeBuilder(_RowReader):
                 record.name = label
             if not record.name:
                 record.name = label
-        expected = self.amount(record, values)
-        if kind != "contract" or record.currency is None:
-            record.currency = self.read_cell(record, values, "currency", parse_currency) or record.currency
-        record.amount = expected
-        if kind in ("customer", "partner"):
+        if flat:  # the row's amount and currency are its document's: read once, by leaf()
+            expected = None
+        else:
+            expected = record.amount = self.amount(record, values)
+            if kind != "contract" or record.currency is None:
+                record.currency = self.read_cell(record, values, "currency", parse_currency) or record.currency
+        if kind == "customer" and self.stack:
             partner = self.current("partner")
             if partner is not None:
                 record.partner_group = partner.label
-        group = _Group(kind, rank, number, label, record, None if flat else expected, level, flat)
+        group = _Group(kind, rank, number, label, record, expected, level, flat)
         if (kind in ("customer", "partner") and record.error is not None and record.error.key in (
                 "bad_inn", "bad_kpp", "bad_email")) or kind == "contract":
             group.identity_error = record.error
-        if kind != "account":
-            self._grouping(kind)
+        if kind != "account" and kind not in self.analysis.groupings:
+            self.analysis.groupings.append(kind)
         self.stack.append(group)
 
     def leaf(self, number, values, texts, text, flat):
         """A document row: an open item of the current counterparty (and contract)."""
         self.in_captions = False
-        owner = self.current("customer", "partner")
+        stack = self.stack
+        if stack and stack[-1].kind == "customer":  # the common case: documents right below their customer
+            owner, contract_group = stack[-1], None
+        else:
+            owner, contract_group = self.current("customer", "partner"), self.current("contract")
         if owner is None:
             record = Record(row=number, kind="document", doc_label=text)
             self.fail(record, "missing_name", "name")
@@ -1003,15 +1024,13 @@ class _TreeBuilder(_RowReader):
         record.due_date = self.read_cell(record, values, "due_date", parse_date)
         record.amount = self.amount(record, values)
         record.currency = self.read_cell(record, values, "currency", parse_currency) or party.currency
-        contract = texts.get("contract") or ""
-        if not contract:
-            group = self.current("contract")
-            contract = group.label if group is not None else ""
-        record.contract = contract
-        partner = texts.get("partner") or party.partner_group
-        if owner.kind == "partner":
-            partner = ""
-        record.partner_group = partner
+        contract = texts.get("contract")
+        if contract:
+            record.contract = contract
+        elif contract_group is not None:
+            record.contract = contract_group.label
+        if owner.kind != "partner":
+            record.partner_group = texts.get("partner") or party.partner_group
         if self.ut:
             record.overdue = self.read_cell(record, values, "overdue", parse_amount)
             days = self.read_cell(record, values, "overdue_days", parse_amount)
@@ -1020,18 +1039,20 @@ class _TreeBuilder(_RowReader):
             self.fail(record, "missing_amount", self.amount_field())
         if not record.name:
             self.fail(record, "missing_name", "name")
-        self._grouping("document")
+        if not self.has_documents:
+            self.has_documents = True
+            self._grouping("document")
         self.add(record)
 
     def grand_total(self, number, values, label):
         self.close(-1)
         probe = Record(row=number, kind="balance")
         expected = self.amount(probe, values)
-        cents, count, tainted, currencies, first_row = self.total
-        if (expected is not None and probe.error is None and count and not tainted and len(currencies) <= 1
-                and normalize_label(label) in _GRAND_TOTALS):
-            self.check(label, number, _cents(expected), cents, "total", first_row, number - 1)
-        self.total = [0, 0, False, set(), 0]
+        total = self.total
+        if (expected is not None and probe.error is None and total.children and not total.tainted
+                and not total.mixed and normalize_label(label) in _GRAND_TOTALS):
+            self.check(label, number, _cents(expected), total.cents, "total", total.row, number - 1)
+        self.total = _Group("total", -1, 0, "", None, None, 0)
 
     # -- rows ---------------------------------------------------------------------------------------------
     def run(self, rows):
@@ -1056,10 +1077,16 @@ class _TreeBuilder(_RowReader):
                     elif kind is not None:
                         self.open_group(kind, number, values, texts, name, level)
                 elif name:  # a flat row: the counterparty (or its contract) and a document
-                    if looks_like_contract(name) and self.current("customer", "partner") is not None:
+                    stack = self.stack
+                    key = (name, texts.get("inn"), texts.get("kpp"), texts.get("phone"), texts.get("email"),
+                           texts.get("address"), texts.get("partner"), level)
+                    if stack and stack[-1].key == key:
+                        pass  # the same counterparty as the row above: one group, read once
+                    elif _CONTRACT.match(name) and self.current("customer", "partner") is not None:
                         self.open_group("contract", number, values, texts, name, level, flat=True)
                     else:
                         self.open_group("customer", number, values, texts, name, level, flat=True)
+                        stack[-1].key = key
                     self.leaf(number, values, texts, document, flat=True)
                 elif document:
                     self.leaf(number, values, texts, document, flat=False)

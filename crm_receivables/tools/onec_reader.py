@@ -393,7 +393,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
             number = int(row_attrs.get("r") or number + 1)
             if number > MAX_ROWS or number < 1:
                 raise OnecError("too_many_rows", row=number if number > 0 else 0, limit=MAX_ROWS)
-            if values and any(value is not None for value in values):
+            if values and values.count(None) < len(values):
                 empty = 0
             else:
                 empty += 1
