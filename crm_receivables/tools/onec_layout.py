@@ -759,7 +759,6 @@ class _Group:
         "cents",
         "children",
         "currency",
-        "mixed",
         "expected",
         "flat",
         "identity_error",
@@ -768,6 +767,7 @@ class _Group:
         "label",
         "last_row",
         "level",
+        "mixed",
         "rank",
         "record",
         "row",
@@ -897,8 +897,7 @@ class _TreeBuilder(_RowReader):
             group.cents += cents
             if tainted:
                 group.tainted = True
-            if row > group.last_row:
-                group.last_row = row
+            group.last_row = max(group.last_row, row)
         total = self.total
         if not total.children:
             total.currency, total.row = currency, row
