@@ -255,3 +255,27 @@ def test_layouts_are_extensible():
     assert set(onec_layout.LAYOUTS) == set(onec_layout.BUILDERS) == set(onec_layout.REQUIRED)
     assert set(itertools.chain.from_iterable(itertools.chain.from_iterable(onec_layout.REQUIRED.values()))) <= \
         set(onec_layout.MAPPABLE_FIELDS) | {"start_debit"}
+
+
+def test_partner_and_contract_columns_of_a_flat_report():
+    """«Расчеты с клиентами» saved flat: partner, counterparty, contract and document in their own columns."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Расчеты с клиентами"])
+    sheet.append([])
+    sheet.append(["Партнер", "Контрагент", "Договор", "Документ расчетов", "Дата платежа", "Долг клиента",
+                  "Наш долг"])
+    sheet.append(["Вектор", VECTOR, "Основной договор", "Реализация 00УТ-1 от 01.03.2026", "31.03.2026", 100, None])
+    sheet.append(["Вектор", VECTOR, "Договор № 7", "Реализация 00УТ-2 от 02.03.2026", "01.04.2026", 50, None])
+    sheet.append(["Вектор", VECTOR, "Договор № 7", "Поступление на расчетный счет 9 от 03.03.2026", None, None, 20])
+    sheet.append(["Итого", None, None, None, None, 150, 20])
+    analysis = onec_layout.parse(onec_reader.open_workbook(_save(book)))
+    assert analysis.layout == "ut_settlements" and analysis.mapping["partner"] == 0
+    records = list(analysis.records)
+    assert [(r.name, r.partner_group, r.contract, r.doc_number, str(r.due_date), r.amount) for r in records] == [
+        (VECTOR, "Вектор", "Основной договор", "00УТ-1", "2026-03-31", 100.0),
+        (VECTOR, "Вектор", "Договор № 7", "00УТ-2", "2026-04-01", 50.0),
+        (VECTOR, "Вектор", "Договор № 7", "9", "None", -20.0),
+    ]
+    assert [(c.kind, c.expected, c.ok) for c in analysis.checks] == [("total", 130.0, True)]
