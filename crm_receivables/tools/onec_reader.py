@@ -189,6 +189,7 @@ class XlsWorkbook:
             raise OnecError("corrupt", sheet_name, detail=str(error) or type(error).__name__) from error
         datemode = self._book.datemode
         rowinfo = getattr(sheet, "rowinfo_map", {}) or {}
+        indents = self._indents()
         try:
             for index in range(sheet.nrows):
                 values = sheet.row_values(index)
@@ -200,9 +201,21 @@ class XlsWorkbook:
                     elif ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                         values[col] = None
                 info = rowinfo.get(index)
-                yield index + 1, values, (info.outline_level if info is not None else 0)
+                level = info.outline_level if info is not None else 0
+                if not level and indents and values:  # no outline: the first cell's indent tells the level
+                    level = indents.get(sheet.cell_xf_index(index, 0), 0)
+                yield index + 1, values, level
         finally:
             self._book.unload_sheet(sheet_name)
+
+    def _indents(self):
+        """``{xf index: indent}`` of the cell formats with an indent (read with formatting info only)."""
+        indents = {}
+        for index, xf in enumerate(getattr(self._book, "xf_list", None) or ()):
+            indent = getattr(getattr(xf, "alignment", None), "indent_level", 0) or 0
+            if indent > 0:
+                indents[index] = indent
+        return indents
 
     def close(self):
         self._book.release_resources()
@@ -222,6 +235,13 @@ class XlsxWorkbook:
             raise OnecError("corrupt", detail=str(error) or type(error).__name__) from error
         self._book = reader.wb
         self._shared_strings = reader.shared_strings
+        self._indents = {}  # style index -> indent of the cell formats with one
+        alignments = getattr(self._book, "_alignments", None) or ()
+        for index, style in enumerate(getattr(self._book, "_cell_styles", None) or ()):
+            with contextlib.suppress(AttributeError, IndexError, TypeError, ValueError):
+                indent = int(alignments[style.alignmentId].indent or 0)
+                if indent > 0:
+                    self._indents[index] = indent
         self._sheet_names = [name for name, _part in reader.sheet_parts]
         self._parts = {}  # name -> worksheet part (None for a chart sheet); a worksheet wins a duplicate name
         for name, part in reader.sheet_parts:
@@ -245,7 +265,7 @@ class XlsxWorkbook:
             return
         try:
             yield from _iter_sheet_xml(self._book._archive.open(part), self._shared_strings,
-                                       self._book._date_formats, self._book.epoch)
+                                       self._book._date_formats, self._book.epoch, self._indents)
         except OnecError as error:
             error.sheet = error.sheet or sheet_name
             raise
@@ -324,7 +344,7 @@ def _column_index(reference):
     return index - 1
 
 
-def _sheet_parser(rows, shared_strings, date_styles, epoch):
+def _sheet_parser(rows, shared_strings, date_styles, epoch, indents=None):
     """Return an expat parser that appends the finished rows of a worksheet part to ``rows``.
 
     Only what the rows need is kept: ``r``/``outlineLevel`` of ``<row>``, ``r``/``t``/``s`` of ``<c>``, the
@@ -339,6 +359,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
 
     number = 0  # number of the last row read
     empty = 0  # empty rows read since the last row with a value
+    indent = 0  # indent of the row's first cell (its level when the row has no outline level)
     values = row_attrs = None  # the row being read (None between rows)
     position = 0  # index of the next <c> in the row: the column of a cell without "r"
     cell_attrs = None  # the cell being read (None outside cells)
@@ -349,6 +370,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
 
     def start(name, attrs):
         nonlocal number, values, row_attrs, position, cell_attrs, depth, value, formula, inline, inline_open, target
+        nonlocal indent
         if cell_attrs is not None:
             depth += 1
             target = None
@@ -367,7 +389,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
             if values is not None:
                 cell_attrs, depth = attrs, 1
         elif name == _ROW:
-            values, row_attrs, position = [], attrs, 0
+            values, row_attrs, position, indent = [], attrs, 0, 0
 
     def characters(data):
         nonlocal value, formula, inline
@@ -399,11 +421,11 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
                 empty += 1
                 if empty > MAX_EMPTY_ROWS:
                     raise OnecError("too_many_empty_rows", row=number, limit=MAX_EMPTY_ROWS)
-            rows.append((number, values, int(row_attrs.get("outlineLevel") or 0)))
+            rows.append((number, values, int(row_attrs.get("outlineLevel") or 0) or indent))
             values = row_attrs = None
 
     def end_cell():
-        nonlocal position, cell_attrs, value, formula, inline
+        nonlocal position, cell_attrs, value, formula, inline, indent
         attrs = cell_attrs
         reference = attrs.get("r")
         if reference:
@@ -415,6 +437,10 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
             if column >= MAX_COLUMNS:
                 raise OnecError("too_many_columns", reference=f"#{column + 1}", limit=MAX_COLUMNS)
         position += 1
+        if not column and indents:
+            style = attrs.get("s")
+            if style:
+                indent = indents.get(int(style), 0)
         kind = attrs.get("t", "n")
         raw = value or None  # an empty <v/> counts as no value
         if kind == "inlineStr":
@@ -513,14 +539,14 @@ def _read_shared_strings(source, limit=None, size_limit=None):
             return strings
 
 
-def _iter_sheet_xml(source, shared_strings, date_styles, epoch):
+def _iter_sheet_xml(source, shared_strings, date_styles, epoch, indents=None):
     """Stream the rows of a worksheet part: ``(row_number, values, outline_level)``.
 
     The part is fed to expat in chunks and the rows finished by each chunk are yielded: memory holds one
     chunk and its rows, whatever the sheet's size.
     """
     rows = []
-    parser = _sheet_parser(rows, shared_strings, date_styles, epoch)
+    parser = _sheet_parser(rows, shared_strings, date_styles, epoch, indents)
     size = 0
     with source:
         while True:

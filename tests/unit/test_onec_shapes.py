@@ -279,3 +279,35 @@ def test_partner_and_contract_columns_of_a_flat_report():
         (VECTOR, "Вектор", "Договор № 7", "9", "None", -20.0),
     ]
     assert [(c.kind, c.expected, c.ok) for c in analysis.checks] == [("total", 130.0, True)]
+
+
+@pytest.mark.parametrize("indented", [True, False])
+def test_indent_gives_the_level_when_there_is_no_outline(indented):
+    """A trial balance re-saved without outline levels but with 1C's indents: a contract named in words no rule
+    knows («Поставка 2026») is read as the contract it is by its indent; without the indent it would be taken
+    for a customer — and the self-check says so."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.styles import Alignment  # noqa: PLC0415
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Оборотно-сальдовая ведомость по счету 62.01"])
+    sheet.append(["Счет", "Сальдо на конец периода", None])
+    sheet.append([None, "Дебет", "Кредит"])
+    for level, values in ((0, ["Контрагенты"]), (0, ["Договоры"]), (0, ["Документы расчетов с контрагентами"]),
+                          (1, [ROMASHKA, 300.0]), (2, ["Поставка 2026", 300.0]),
+                          (3, ["Реализация (акт, накладная) 1 от 01.03.2026", 100.0]),
+                          (3, ["Реализация (акт, накладная) 2 от 02.03.2026", 200.0]), (0, ["Итого", 300.0])):
+        sheet.append(values)
+        if indented and level:
+            sheet.cell(sheet.max_row, 1).alignment = Alignment(indent=level)
+    analysis = onec_layout.parse(onec_reader.open_workbook(_save(book)))
+    records = list(analysis.records)
+    if indented:
+        assert [(r.name, r.contract, r.doc_number, r.amount) for r in records] == [
+            (ROMASHKA, "Поставка 2026", "1", 100.0), (ROMASHKA, "Поставка 2026", "2", 200.0)]
+        assert analysis.check_errors == []
+    else:
+        assert {r.name for r in records if r.check is None} == {ROMASHKA, "Поставка 2026"}, "a fake customer"
+        assert [(e.key, e.row, e.params["computed"]) for e in analysis.check_errors] == [
+            ("check_total", 11, "600,00")], "refused: the total is counted twice"
