@@ -266,12 +266,204 @@ def build_bad_inputs():
     with open(HERE / "counterparties.xlsx", "rb") as plain, open(HERE / "encrypted.xlsx", "wb") as encrypted:
         OOXMLFile(plain).encrypt("1c", encrypted)
 
+# ------------------------------------------------------------------------------------------------------
+# Issue 17: the shapes real 1C reports take (trial balances grouped by contract and document, УТ reports)
+# ------------------------------------------------------------------------------------------------------
+def _write_both(name, sheet_name, title, header, rows, total=None, levels=(True, True), widths=None):
+    """Write the same report as ``<name>.xls`` (xlwt) and ``<name>.xlsx`` (openpyxl).
+
+    :param list title: title lines (one merged row each), then an empty row
+    :param list header: header rows; a cell is text, ``None`` (empty) or ``(text, span)`` merged to the right
+    :param list rows: ``(level, values)``: values as written (text, float, date)
+    :param tuple total: the «Итого» row values, or ``None``
+    :param tuple levels: write outline levels in (.xls, .xlsx): 1C writes them, a re-saved file may not
+    """
+    width = max(len(values) for _level, values in rows)
+    # .xls
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet(sheet_name)
+    for index, line in enumerate(title):
+        ws.write_merge(index, index, 0, width - 1, line, TITLE if index < 2 else xlwt.Style.default_style)
+    row = len(title) + 1
+    for header_row in header:
+        col = 0
+        for cell in header_row:
+            text, span = cell if isinstance(cell, tuple) else (cell, 1)
+            if span > 1:
+                ws.write_merge(row, row, col, col + span - 1, text, BOLD)
+            elif text is not None:
+                ws.write(row, col, text, BOLD)
+            col += span
+        row += 1
+    for level, values in [*rows, *([(0, total)] if total else [])]:
+        for col, value in enumerate(values):
+            if value in (None, ""):
+                continue
+            if isinstance(value, datetime.date):
+                ws.write(row, col, value, DATE)
+            elif isinstance(value, float):
+                ws.write(row, col, value, MONEY)
+            else:
+                ws.write(row, col, value)
+        if levels[0] and level:
+            ws.row(row).level = level
+        row += 1
+    _save_xls(book, f"{name}.xls")
+    # .xlsx
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet_name
+    for line in title:
+        ws.append([line])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=width)
+    ws.append([])
+    for header_row in header:
+        cells = []
+        merges = []
+        for cell in header_row:
+            text, span = cell if isinstance(cell, tuple) else (cell, 1)
+            if span > 1:
+                merges.append((len(cells) + 1, len(cells) + span))
+            cells += [text] + [None] * (span - 1)
+        ws.append(cells)
+        for first, last in merges:
+            ws.merge_cells(start_row=ws.max_row, start_column=first, end_row=ws.max_row, end_column=last)
+    for level, values in [*rows, *([(0, total)] if total else [])]:
+        ws.append([None if value == "" else value for value in values])
+        if levels[1] and level:
+            ws.row_dimensions[ws.max_row].outlineLevel = level
+    book.properties.created = datetime.datetime(2026, 4, 1)
+    book.properties.modified = datetime.datetime(2026, 4, 1)
+    book.save(str(HERE / f"{name}.xlsx"))
+
+
+OSV_HEADER = [
+    [("Счет", 1), ("Сальдо на начало периода", 2), ("Обороты за период", 2), ("Сальдо на конец периода", 2)],
+    [None, "Дебет", "Кредит", "Дебет", "Кредит", "Дебет", "Кредит"],
+]
+
+
+def _osv_row(level, text, end_debit=None, end_credit=None, turnover_debit=None, turnover_credit=None):
+    return (level, [text, None, None, turnover_debit, turnover_credit, end_debit, end_credit])
+
+
+def osv_62_01_contract_rows(bad=False):
+    """ОСВ 62.01 by Контрагенты / Договоры / Документы расчетов: a prepayment (Северный ветер, «Договор
+    поставки № 5») and an unallocated payment (ТехноСтрой, «Без договора»). Net balance 373 000,00.
+
+    ``bad``: Ромашка's subtotal says 260 000 while its documents add up to 250 000, and the total is off.
+    """
+    romashka = 260000.0 if bad else 250000.0
+    return [
+        ("Контрагенты",), ("Договоры",), ("Документы расчетов с контрагентами",),
+        _osv_row(0, "62.01", 425000.0 if bad else 415000.0, 42000.0, 535000.0, 162000.0),
+        _osv_row(1, ROMASHKA[0], romashka, None, romashka),
+        _osv_row(2, "Основной договор", 250000.0, None, 250000.0),
+        _osv_row(3, "Реализация (акт, накладная) 00001 от 12.03.2026", 150000.0, None, 150000.0),
+        _osv_row(3, "Реализация (акт, накладная) 00007 от 20.03.2026", 100000.0, None, 100000.0),
+        _osv_row(1, VETER[0], 120000.0, 30000.0, 120000.0, 70000.0),
+        _osv_row(2, "Договор № 12 от 01.02.2026", 120000.0, None, 120000.0, 40000.0),
+        _osv_row(3, "Реализация (акт, накладная) 00003 от 15.03.2026", 120000.0, None, 120000.0),
+        _osv_row(3, "Поступление на расчетный счет 00031 от 05.03.2026", None, None, None, 40000.0),
+        _osv_row(2, "Договор поставки № 5 от 10.01.2026", None, 30000.0, None, 30000.0),
+        _osv_row(3, "Поступление на расчетный счет 00045 от 25.03.2026", None, 30000.0, None, 30000.0),
+        _osv_row(1, TEHNO[0], None, 12000.0, 20000.0, 32000.0),
+        _osv_row(2, "Без договора", None, 12000.0, None, 12000.0),
+        _osv_row(3, "Поступление на расчетный счет 00052 от 28.03.2026", None, 12000.0, None, 12000.0),
+        _osv_row(2, "Основной договор", None, None, 20000.0, 20000.0),
+        _osv_row(3, "Реализация (акт, накладная) 00002 от 10.02.2026", None, None, 20000.0, 20000.0),
+        _osv_row(1, KUZNETSOVA[0], 45000.0, None, 45000.0),
+        _osv_row(2, "Основной договор", 45000.0, None, 45000.0),
+        _osv_row(3, "Корректировка долга 00002 от 31.03.2026", 45000.0, None, 45000.0),
+    ]
+
+
+def _write_osv(name, account, rows, total, levels=(True, True)):
+    captions = [(0, [row[0]]) for row in rows if len(row) == 1]
+    data = [row for row in rows if len(row) == 2]
+    _write_both(name, "TDSheet", [OUR_COMPANY, f"Оборотно-сальдовая ведомость по счету {account} за 1 квартал "
+                                  "2026 г.", "Выводимые данные: БУ (данные бухгалтерского учета)"],
+                OSV_HEADER, [*captions, *data], total=total, levels=levels)
+
+
+def build_issue17_samples():
+    # ОСВ 62.01: Контрагенты / Договоры / Документы расчетов (.xls with outline levels, .xlsx without: content)
+    _write_osv("osv_62_01_contracts", "62.01", osv_62_01_contract_rows(),
+               ["Итого", None, None, 535000.0, 162000.0, 415000.0, 42000.0], levels=(True, False))
+    # the same with subtotals that do not add up (Ромашка row 10, the total row)
+    _write_osv("osv_bad_subtotals", "62.01", osv_62_01_contract_rows(bad=True),
+               ["Итого", None, None, 535000.0, 162000.0, 415000.0, 42000.0])
+    # ОСВ 76.06 by counterparty only
+    _write_osv("osv_76_06", "76.06", [
+        ("Контрагенты",),
+        _osv_row(0, "76.06", 98000.0, 7500.0),
+        _osv_row(1, VECTOR[0], 64000.0),
+        _osv_row(1, URAL[0], 34000.0),
+        _osv_row(1, KUZNETSOVA[0], None, 7500.0),
+    ], ["Итого", None, None, None, None, 98000.0, 7500.0])
+    # ОСВ 62 by counterparty and documents, no contracts, with sub-accounts 62.01 and 62.02 (advances)
+    _write_osv("osv_62_documents", "62", [
+        ("Контрагенты",), ("Документы расчетов с контрагентами",),
+        _osv_row(0, "62", 237500.0, 25000.0),
+        _osv_row(1, "62.01", 237500.0, None),
+        _osv_row(2, ROMASHKA[0], 150000.0),
+        _osv_row(3, "Реализация товаров и услуг 00000098 от 20.02.2026 0:00:00", 150000.0),
+        _osv_row(2, VETER[0], 87500.0),
+        _osv_row(3, "Реализация товаров и услуг 00000077 от 15.01.2026 0:00:00", None, None, None, 40000.0),
+        _osv_row(3, "Реализация товаров и услуг 00000131 от 18.03.2026 0:00:00", 87500.0),
+        _osv_row(1, "62.02", None, 25000.0),
+        _osv_row(2, VETER[0], None, 25000.0),
+        _osv_row(3, "Поступление на расчетный счет 00000061 от 30.03.2026", None, 25000.0),
+    ], ["Итого", None, None, None, None, 237500.0, 25000.0])
+    # УТ 11: Задолженность клиентов по срокам долга (partner and counterparty rows above their documents)
+    _write_both("ut_debt_aging", "Задолженность", [
+        "Задолженность клиентов по срокам долга", "На 01.04.2026", "Организация: " + OUR_COMPANY,
+    ], [["Партнер, Контрагент", "Документ расчетов", "Срок оплаты", "Долг клиента", "Наш долг", "Просроченный долг",
+         "Дней просрочки"]], [
+        (1, ["Ромашка", None, None, 180000.0, None, 100000.0, None]),
+        (2, [ROMASHKA[0], None, None, 180000.0, None, 100000.0, None]),
+        (3, [None, "Реализация товаров и услуг 00УТ-000101 от 01.02.2026", "03.03.2026", 100000.0, None,
+             100000.0, 29.0]),
+        (3, [None, "Реализация товаров и услуг 00УТ-000130 от 20.03.2026", "19.04.2026", 80000.0, None, None,
+             None]),
+        (1, ["Вектор", None, None, 150000.0, 20000.0, None, None]),
+        (2, [VECTOR[0], None, None, 150000.0, 20000.0, None, None]),
+        (3, [None, "Реализация товаров и услуг 00УТ-000110 от 05.03.2026", "04.04.2026", 150000.0, None, None,
+             None]),
+        (3, [None, "Заказ клиента 00УТ-000044 от 25.03.2026", None, None, 20000.0, None, None]),
+        (1, ["Уральские машины", None, None, 60000.0, None, 60000.0, None]),
+        (2, [URAL[0], None, None, 60000.0, None, 60000.0, None]),
+        (3, [None, "Реализация товаров и услуг 00УТ-000087 от 15.01.2026", "15.02.2026", 60000.0, None,
+             60000.0, 45.0]),
+    ], total=["Итого", None, None, 390000.0, 20000.0, 160000.0, None])
+    # УТ 11 / КА / ERP: Ведомость расчетов с клиентами (opening and closing balances)
+    _write_both("ut_settlements_statement", "Ведомость", [
+        "Ведомость расчетов с клиентами", "Период: 01.01.2026 - 31.03.2026",
+    ], [
+        [("Партнер", 1), ("Документ расчетов", 1), ("На начало периода", 2), ("Увеличение долга", 1),
+         ("Уменьшение долга", 1), ("На конец периода", 2)],
+        [None, None, "Долг клиента", "Наш долг", None, None, "Долг клиента", "Наш долг"],
+    ], [
+        (1, [VETER[0], None, 40000.0, None, 87500.0, 40000.0, 87500.0, None]),
+        (2, [None, "Реализация товаров и услуг 00УТ-000077 от 15.01.2026", 40000.0, None, None, 40000.0, None,
+             None]),
+        (2, [None, "Реализация товаров и услуг 00УТ-000131 от 18.03.2026", None, None, 87500.0, None, 87500.0,
+             None]),
+        (1, [TEHNO[0], None, None, None, 45000.0, 50000.0, None, 5000.0]),
+        (2, [None, "Реализация товаров и услуг 00УТ-000140 от 10.03.2026", None, None, 45000.0, 45000.0, None,
+             None]),
+        (2, [None, "Приходный кассовый ордер 00УТ-000012 от 28.03.2026", None, None, None, 5000.0, None,
+             5000.0]),
+    ], total=["Итого", None, 40000.0, None, 132500.0, 90000.0, 87500.0, 5000.0])
+
+
 def main():
     build_osv_62()
     build_settlements()
     build_reconciliation_act()
     build_counterparties()
     build_bad_inputs()
+    build_issue17_samples()
 
 
 if __name__ == "__main__":

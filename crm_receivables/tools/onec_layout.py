@@ -1,10 +1,14 @@
 """Find the header of a 1C export, map its columns, recognise the layout and turn rows into records.
 
-Pure Python, no ORM. Four layouts are known:
+Pure Python, no ORM. Six layouts are known (:data:`LAYOUTS`; a layout is a key, a builder class in
+:data:`BUILDERS` and the fields it needs in :data:`REQUIRED`):
 
 ``osv_62``
-    Оборотно-сальдовая ведомость по счету 62: a two-row header ("Сальдо на конец периода" over "Дебет" /
-    "Кредит"), counterparty rows with document sub-rows (outline levels 1 and 2), account and "Итого" rows.
+    Оборотно-сальдовая ведомость по счету 62, 62.01, 62.02, 76.06… (1C:Бухгалтерия): a two-row header
+    ("Сальдо на конец периода" over "Дебет" / "Кредит"), account rows, then any combination of the grouping
+    levels 1C offers — Контрагенты / Договоры / Документы расчетов — told apart by outline level and by content
+    (a contract reads «Основной договор», «Договор № 12 от 01.02.2024», «Без договора»; a document «Реализация
+    (акт, накладная) 00001 от 12.03.2024», «Поступление на расчетный счет …»), and "Итого".
 ``settlements``
     Расчеты с покупателями / Анализ субконто: counterparty, document ("Реализация товаров и услуг 00000123 от
     12.03.2026"), due date, amount (often text "1 234 567,89"), currency.
@@ -13,6 +17,18 @@ Pure Python, no ORM. Four layouts are known:
     Кредит" per side, "Сальдо начальное" / "Сальдо конечное" rows; the closing balance is imported.
 ``counterparties``
     A plain counterparty list: Наименование, ИНН, КПП, Телефон, E-mail, Адрес.
+``ut_debt_aging``
+    1C:УТ 11 / Комплексная автоматизация / ERP «Задолженность клиентов по срокам долга»: «Партнер, Контрагент»
+    group rows above their documents, «Документ расчетов» / «Заказ клиента», «Срок оплаты» / «Дата платежа»,
+    «Долг клиента», «Наш долг», «Просроченный долг», «Дней просрочки».
+``ut_settlements``
+    УТ / КА / ERP «Расчеты с клиентами», «Ведомость расчетов с клиентами»: the same rows with opening and closing
+    balances («Долг клиента» / «Наш долг» under «На начало периода» / «На конец периода»): the closing one is imported.
+
+Only the leaves of a hierarchy are imported (documents; a customer's or a contract's own balance when the file
+has no level below it): group rows are subtotals. Each subtotal, and the «Итого» row, is compared with the sum
+of what will be imported below it: :attr:`Analysis.checks`; a mismatch is an error (``check_subtotal`` /
+``check_total``) yielded as a record at the subtotal's row, so that a misread file never imports silently.
 
 :func:`parse` reads the first rows to find the header, then returns a :class:`Analysis` whose ``records``
 generator streams the rest of the sheet. Problems in one row do not stop the stream: the row's
@@ -29,11 +45,13 @@ import re
 
 from . import ru_ids
 from .onec_values import (
+    _CONTRACT,
     FormulaWithoutValue,
     OnecError,
     OnecValueError,
     clean_text,
-    looks_like_document,
+    looks_like_contract,
+    looks_like_document_row,
     normalize_email,
     normalize_label,
     parse_amount,
@@ -45,27 +63,45 @@ from .onec_values import (
 #: How many rows (title + header) are read to find the header.
 HEADER_SCAN_ROWS = 40
 
-LAYOUTS = ("osv_62", "settlements", "reconciliation_act", "counterparties")
+LAYOUTS = ("osv_62", "settlements", "reconciliation_act", "counterparties", "ut_debt_aging", "ut_settlements")
 
 #: Target fields a column can be mapped to, with their Russian and English header names (normalised).
 FIELD_SYNONYMS = {
     "name": ("наименование", "контрагент", "контрагенты", "покупатель", "клиент", "субконто",
              "субконто 1", "контрагенты документы расчетов с контрагентами", "полное наименование",
+             "партнер контрагент", "партнеры контрагенты", "клиент контрагент", "партнер контрагент договор",
+             "партнер контрагент документ расчетов", "контрагент договор", "контрагент договор документ расчетов",
+             "контрагенты договоры", "контрагенты договоры документы расчетов с контрагентами",
+             "контрагенты договоры документы расчетов", "контрагент документ расчетов",
              "counterparty", "customer", "name", "partner", "company"),
+    "partner": ("партнер", "партнеры"),
+    "contract": ("договор", "договоры", "договор контрагента", "договоры контрагентов", "договор с клиентом",
+                 "соглашение", "договор соглашение", "contract"),
     "inn": ("инн", "инн контрагента", "inn", "tax id", "taxpayer id", "vat"),
     "kpp": ("кпп", "кпп контрагента", "kpp"),
     "phone": ("телефон", "телефоны", "тел", "контактный телефон", "phone", "telephone", "mobile"),
     "email": ("e-mail", "email", "e mail", "электронная почта", "эл почта", "адрес электронной почты", "mail"),
     "address": ("адрес", "юридический адрес", "фактический адрес", "адрес доставки", "address"),
     "document": ("документ", "документ расчетов", "документ расчетов с контрагентом", "документы расчетов",
-                 "документы расчетов с контрагентами", "регистратор", "document", "invoice"),
+                 "документы расчетов с контрагентами", "регистратор", "заказ клиента",
+                 "документ расчетов заказ клиента", "заказ клиента документ расчетов", "объект расчетов",
+                 "документ расчетов объект расчетов", "расчетный документ", "document", "invoice"),
     "doc_date": ("дата", "дата документа", "date", "document date", "invoice date"),
-    "due_date": ("срок оплаты", "дата оплаты", "оплатить до", "срок", "due date", "due"),
+    "due_date": ("срок оплаты", "дата оплаты", "оплатить до", "срок", "дата платежа", "планируемая дата оплаты",
+                 "срок оплаты дата платежа", "дата погашения", "срок погашения", "due date", "due"),
     "amount": ("сумма", "сумма долга", "задолженность", "долг", "остаток", "сумма задолженности",
                "остаток долга", "amount", "balance", "amount due", "debt"),
     "currency": ("валюта", "валюта документа", "currency"),
     "debit": ("дебет", "дт", "debit"),
     "credit": ("кредит", "кт", "credit"),
+    "debt": ("долг клиента", "долг покупателя", "задолженность клиента", "дебиторская задолженность",
+             "customer debt"),
+    "our_debt": ("наш долг", "долг перед клиентом", "задолженность перед клиентом", "кредиторская задолженность",
+                 "аванс клиента", "our debt"),
+    "overdue": ("просроченный долг", "просроченная задолженность", "просрочено", "в том числе просроченный",
+                "просроченный долг клиента", "overdue"),
+    "overdue_days": ("дней просрочки", "просрочено дней", "дни просрочки", "количество дней просрочки",
+                     "просрочка дней", "days overdue"),
 }
 #: Header names that usually, not always, mean a field: the mapping is then shown as unsure.
 WEAK_SYNONYMS = {"счет": "name", "account": "name", "объект": "name", "показатель": "name"}
@@ -75,21 +111,38 @@ GROUP_SYNONYMS = {
     "сальдо на начало периода": "start", "сальдо на начало": "start", "начальное сальдо": "start",
     "opening balance": "start",
     "обороты за период": "turnover", "обороты": "turnover", "turnover": "turnover",
+    "начальный остаток": "start", "конечный остаток": "end", "на начало периода": "start",
+    "на конец периода": "end", "остаток на начало периода": "start", "остаток на конец периода": "end",
+    "остаток на начало": "start", "остаток на конец": "end",
 }
+#: Words at the end of a one-row header label that give its period ("Долг клиента на конец периода").
+PERIOD_SUFFIXES = (
+    ("на конец периода", "end"), ("на конец", "end"), ("конечный", "end"), ("конечное", "end"),
+    ("на начало периода", "start"), ("на начало", "start"), ("начальный", "start"), ("начальное", "start"),
+)
+#: Fields that take the period of their group ("Сальдо на конец периода" over "Дебет" → ``end_debit``).
+PERIOD_FIELDS = ("debit", "credit", "debt", "our_debt")
 #: Fields a layout cannot do without (one of each tuple).
 REQUIRED = {
     "osv_62": (("name",), ("end_debit", "end_credit")),
     "settlements": (("name",), ("amount",)),
     "reconciliation_act": (("debit", "credit"),),
     "counterparties": (("name",),),
+    "ut_debt_aging": (("name",), ("debt", "end_debt", "our_debt", "end_our_debt")),
+    "ut_settlements": (("name",), ("end_debt", "end_our_debt", "debt", "our_debt")),
 }
 #: Fields the user may pick in a manual mapping.
 MAPPABLE_FIELDS = (
     "name", "inn", "kpp", "phone", "email", "address", "document", "doc_date", "due_date", "amount", "currency",
     "debit", "credit", "end_debit", "end_credit",
+    # added with the УТ / КА / ERP reports and the contract level (the wizard's field list may offer them)
+    "partner", "contract", "debt", "our_debt", "end_debt", "end_our_debt", "overdue", "overdue_days",
 )
+#: Hierarchy ranks of group rows: a group row closes the open groups of the same or a deeper rank.
+RANK_ACCOUNT, RANK_PARTNER, RANK_CUSTOMER, RANK_CONTRACT = 0, 5, 10, 20
 
 _ACCOUNT_CODE = re.compile(r"^\d{2}(\.\d{1,2})*$")
+_ACCOUNT_IN_TITLE = re.compile(r"по\s+сч(?:е|ё)ту\s+(\d{2}(?:\.\d{1,2})*)", re.IGNORECASE)
 _INN_IN_TEXT = re.compile(r"ИНН\s*:?\s*(\d{10}|\d{12})\b", re.IGNORECASE)
 _KPP_IN_TEXT = re.compile(r"КПП\s*:?\s*(\d{4}[\dA-Z]{2}\d{3})\b", re.IGNORECASE)
 _DATE_IN_TEXT = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
@@ -102,8 +155,12 @@ class Record:
     """One row of the file as the import sees it.
 
     ``kind`` is ``"partner"`` (a counterparty list row), ``"document"`` (an open item: document with balance)
-    or ``"balance"`` (a customer balance without document detail: OSV counterparty row without sub-rows,
-    reconciliation act).
+    or ``"balance"`` (a customer balance without document detail: OSV counterparty or contract row without
+    sub-rows, reconciliation act). A negative ``amount`` is a credit (prepayment, unallocated payment, return).
+
+    Fields added later (the wizard may ignore them): ``contract`` (the 1C contract of the row, «Основной
+    договор»), ``partner_group`` (the УТ partner above the counterparty), ``overdue`` and ``overdue_days`` (УТ),
+    ``check`` (set on the error record of a failed self-check: the :class:`Check`).
     """
 
     row: int
@@ -121,21 +178,71 @@ class Record:
     amount: float = None
     currency: str = None
     error: OnecError = None
+    contract: str = ""
+    partner_group: str = ""
+    overdue: float = None
+    overdue_days: int = None
+    check: object = None
 
     @property
     def external_key(self):
-        """Stable key of the document (or of the customer balance) across files: ИНН (else name), number, date."""
+        """Stable key of the document (or of the customer balance) across files: ИНН (else name), number, date.
+
+        A contract's own balance (no document level) adds the contract: one balance per customer and contract.
+        """
         who = self.inn or self.name.lower()
         if self.kind == "balance":  # one balance per customer: a later file replaces it
-            raw = "|".join((who, "balance"))
+            raw = "|".join((who, "balance", self.contract.lower())) if self.contract else "|".join((who, "balance"))
         else:
             raw = "|".join((who, self.doc_number, self.doc_date.isoformat() if self.doc_date else ""))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
 @dataclasses.dataclass
+class Check:
+    """One self-check: a total or subtotal row of the file against the sum of what is imported below it.
+
+    :ivar str label: the row's text ("Итого", the customer, the contract, the account "62.01")
+    :ivar int row: the row of the total or subtotal (1-based, as in the sheet)
+    :ivar float expected: its amount in the file (net: debit − credit, debt − our debt)
+    :ivar float computed: the sum of the records imported from the rows it covers
+    :ivar bool ok: equal to the cent
+    :ivar str kind: ``total``, ``account``, ``partner``, ``customer`` or ``contract``
+    :ivar int first_row: first row covered, ``last_row`` the last one
+    """
+
+    label: str
+    row: int
+    expected: float
+    computed: float
+    ok: bool
+    kind: str = "total"
+    first_row: int = 0
+    last_row: int = 0
+
+    def as_error(self, sheet):
+        """The :class:`OnecError` of a failed check (``check_total`` or ``check_subtotal``)."""
+        return OnecError(
+            "check_total" if self.kind == "total" else "check_subtotal", sheet, self.row, "",
+            label=self.label, expected=_money(self.expected), computed=_money(self.computed),
+            first_row=self.first_row, last_row=self.last_row,
+        )
+
+
+def _money(amount):
+    """An amount as 1C prints it: "1 234 567,89"."""
+    return f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
+
+
+@dataclasses.dataclass
 class Analysis:
-    """What :func:`parse` found: sheet, layout, header and mapping, plus the record stream."""
+    """What :func:`parse` found: sheet, layout, header and mapping, plus the record stream.
+
+    ``checks`` is filled while ``records`` is consumed (complete once the stream is exhausted): see
+    :class:`Check`; ``check_errors`` lists the failed ones as :class:`OnecError`. ``account`` is the account of
+    a trial balance read from its title ("62.01"), ``groupings`` the hierarchy levels found (``"partner"``,
+    ``"customer"``, ``"contract"``, ``"document"``), ``signature`` the header's :func:`shape_signature`.
+    """
 
     sheet: str
     layout: str
@@ -145,17 +252,29 @@ class Analysis:
     confidence: float
     title: list
     records: object = None
+    checks: list = dataclasses.field(default_factory=list)
+    account: str = ""
+    groupings: list = dataclasses.field(default_factory=list)
+    signature: str = ""
+    header_forced: bool = False
 
     @property
     def is_sure(self):
         return self.confidence >= 1.0
 
+    @property
+    def check_errors(self):
+        """The failed self-checks as :class:`OnecError` (naming the subtotal's row and the rows it covers)."""
+        return [check.as_error(self.sheet) for check in self.checks if not check.ok]
+
 
 # ------------------------------------------------------------------------------------------------------
 # Header
 # ------------------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4096)
 def match_label(label):
-    """Return ``(field, score)`` for a header label: 1.0 for a known name, 0.7 when a known name starts it."""
+    """Return ``(field, score)`` for a header label: 1.0 for a known name, 0.7 when a known name starts it
+    (the longest such name wins: "Долг клиента на конец периода" is ``debt``, not ``amount`` for "Долг")."""
     text = normalize_label(label)
     if not text:
         return None, 0.0
@@ -164,11 +283,21 @@ def match_label(label):
             return field, 1.0
     if text in WEAK_SYNONYMS:
         return WEAK_SYNONYMS[text], 0.8
+    best, length = None, 0
     for field, synonyms in FIELD_SYNONYMS.items():
         for synonym in synonyms:
-            if len(synonym) > 3 and text.startswith(synonym + " "):
-                return field, 0.7
-    return None, 0.0
+            if len(synonym) > 3 and len(synonym) > length and text.startswith(synonym + " "):
+                best, length = field, len(synonym)
+    return (best, 0.7) if best else (None, 0.0)
+
+
+def _period_of(label):
+    """``"end"`` / ``"start"`` when a one-row label ends with its period ("Наш долг на конец периода")."""
+    text = normalize_label(label)
+    for suffix, period in PERIOD_SUFFIXES:
+        if text.endswith(" " + suffix):
+            return period
+    return None
 
 
 def _group_of(label):
@@ -185,9 +314,18 @@ def _group_of(label):
     return None
 
 
-def _is_debit_credit_row(values):
-    fields = {match_label(value)[0] for value in values}
-    return {"debit", "credit"} <= fields
+def _is_lower_header_row(values):
+    """True for the lower row of a two-row header: "Дебет" / "Кредит", or "Долг клиента" / "Наш долг"."""
+    fields = {match_label(clean_text(value))[0] for value in values}
+    return {"debit", "credit"} <= fields or {"debt", "our_debt"} <= fields
+
+
+_is_debit_credit_row = _is_lower_header_row  # the former name
+
+
+def _is_upper_header_row(values):
+    """True when a row can be the upper row of a two-row header: a group label or a field name in it."""
+    return any(_group_of(value) or match_label(clean_text(value))[0] for value in values if clean_text(value))
 
 
 def map_columns(upper, lower=None):
@@ -213,25 +351,36 @@ def map_columns(upper, lower=None):
         field, score = match_label(bottom or top)
         if bottom and not field:
             field, score = match_label(top)
-        if field in ("debit", "credit") and group in ("end", "start", "turnover"):
-            field = f"{group}_{field}"
+        if field in PERIOD_FIELDS:
+            period = _period_of(bottom or top)
+            if period:  # "Долг клиента на конец периода": a known name with its period
+                field, score = f"{period}_{field}", 1.0
+            elif group in ("end", "start", "turnover"):
+                field = f"{group}_{field}"
         if group == "side" and sides > 1 and bottom:
             continue  # the counterparty's side of a reconciliation act
         if field and field not in mapping:
             mapping[field], scores[field] = index, score
+    if "name" not in mapping and "partner" in mapping:  # a «Партнер» column alone holds the customers
+        mapping["name"], scores["name"] = mapping.pop("partner"), scores.pop("partner")
     return columns, mapping, scores
 
 
 def detect_layout(mapping, title_text):
     """Choose the layout from the mapped fields and the title rows; ``None`` when nothing fits."""
     title = title_text.lower().replace("ё", "е")
-    if "акт сверки" in title or ({"debit", "credit", "document"} <= set(mapping) and "name" not in mapping):
+    fields = set(mapping)
+    if "акт сверки" in title or ({"debit", "credit", "document"} <= fields and "name" not in fields):
         return "reconciliation_act"
-    if "end_debit" in mapping or "end_credit" in mapping:
+    if "end_debit" in fields or "end_credit" in fields:
         return "osv_62"
-    if "name" in mapping and "amount" in mapping:
+    if "name" in fields and fields & {"debt", "our_debt", "end_debt", "end_our_debt"}:
+        if fields & {"overdue", "overdue_days"} or "по срокам" in title:
+            return "ut_debt_aging"
+        return "ut_settlements"
+    if "name" in fields and "amount" in fields:
         return "settlements"
-    if "name" in mapping and {"inn", "phone", "email"} & set(mapping):
+    if "name" in fields and {"inn", "phone", "email"} & fields:
         return "counterparties"
     return None
 
@@ -247,37 +396,134 @@ def confidence_of(layout, mapping, scores):
     return result
 
 
-def find_header(rows):
+def _header_at(rows, position):
+    """Read the header at ``rows[position]`` (two rows when the next one is "Дебет / Кредит"…).
+
+    :return: ``(data_start, columns, mapping, scores)``
+    """
+    number, values, _level = rows[position]
+    following = rows[position + 1] if position + 1 < len(rows) else None
+    if (following is not None and following[0] == number + 1 and _is_lower_header_row(following[1])
+            and _is_upper_header_row(values)):
+        following = following[1]
+        columns, mapping, scores = map_columns(values, following)
+        return position + 2, columns, mapping, scores
+    columns, mapping, scores = map_columns(values)
+    return position + 1, columns, mapping, scores
+
+
+def _title_of(rows, position):
+    title = [" ".join(clean_text(v) for v in row[1] if clean_text(v)) for row in rows[:position]]
+    return [line for line in title if line]
+
+
+def find_header(rows, header_row=None):
     """Find the header among the first rows.
 
     :param list rows: ``(row_number, values, level)`` tuples
+    :param int header_row: force the header at this 0-based sheet row (``row_number - 1``)
     :return: ``(position of the first data row in rows, header row number, columns, mapping, scores, title)``
         or ``None``
     """
-    for position, (number, values, _level) in enumerate(rows):
-        following = rows[position + 1][1] if position + 1 < len(rows) else None
-        if following is not None and _is_debit_credit_row(following) and any(clean_text(v) for v in values):
-            columns, mapping, scores = map_columns(values, following)
-            data_start = position + 2
-        else:
-            columns, mapping, scores = map_columns(values)
-            data_start = position + 1
+    if header_row is not None:
+        for position, (number, _values, _level) in enumerate(rows):
+            if number - 1 == header_row:
+                data_start, columns, mapping, scores = _header_at(rows, position)
+                return data_start, number, columns, mapping, scores, _title_of(rows, position)
+        return None
+    for position, (number, _values, _level) in enumerate(rows):
+        data_start, columns, mapping, scores = _header_at(rows, position)
         if len(mapping) >= 2:
-            title = [" ".join(clean_text(v) for v in row[1] if clean_text(v)) for row in rows[:position]]
-            return data_start, number, columns, mapping, scores, [line for line in title if line]
+            return data_start, number, columns, mapping, scores, _title_of(rows, position)
     return None
+
+
+@dataclasses.dataclass
+class HeaderCandidate:
+    """A row that may be the header, for the wizard to offer when detection fails or is unsure.
+
+    :ivar str sheet: the sheet
+    :ivar int index: 0-based sheet row (what :func:`parse` takes as ``header_row``)
+    :ivar int row: the same row 1-based, as the spreadsheet shows it
+    :ivar float score: higher is likelier (sum of the mapped fields' scores, plus 1 when a layout fits)
+    :ivar str layout: the layout it would give, or ``None``
+    :ivar list columns: the labels per column; ``mapping`` the fields found, ``signature`` its shape
+    """
+
+    sheet: str
+    index: int
+    row: int
+    score: float
+    layout: str
+    columns: list
+    mapping: dict
+    signature: str
+
+
+def header_candidates(workbook, sheet=None, limit=5, scan_rows=HEADER_SCAN_ROWS):
+    """The rows most likely to be the header, best first.
+
+    :param workbook: from :func:`.onec_reader.open_workbook`
+    :param str sheet: a sheet name, ``None`` for every sheet
+    :param int limit: how many candidates to return at most
+    :param int scan_rows: how many rows of each sheet are looked at
+    :return: list of :class:`HeaderCandidate` (rows with no text at all are never candidates)
+    :raise OnecError: ``sheet_not_found``
+    """
+    names = workbook.sheet_names
+    if sheet and sheet not in names:
+        raise OnecError("sheet_not_found", sheet)
+    found = []
+    for name in [sheet] if sheet else names:
+        rows = list(itertools.islice(iter(workbook.rows(name)), scan_rows))
+        for position, (number, values, _level) in enumerate(rows):
+            if not _has_text(values):
+                continue
+            _start, columns, mapping, scores = _header_at(rows, position)
+            layout = detect_layout(mapping, " ".join(_title_of(rows, position)))
+            texts = sum(1 for value in values if clean_text(value))
+            score = sum(scores.values()) + (1.0 if layout else 0.0) + min(texts, 10) / 100
+            found.append(HeaderCandidate(
+                sheet=name, index=number - 1, row=number, score=round(score, 2), layout=layout, columns=columns,
+                mapping=mapping, signature=shape_signature(columns),
+            ))
+    found.sort(key=lambda candidate: (-candidate.score, candidate.sheet != (sheet or names[0]), candidate.index))
+    return found[:limit]
+
+
+def shape_signature(columns):
+    """A stable signature of a header's shape: the normalised labels in their columns, hashed.
+
+    Two exports of the same 1C report (another period, other customers) have the same signature, so a
+    mapping saved for one can be offered for the next. Empty trailing columns and case, ``ё``, spaces and
+    punctuation do not count.
+
+    :param list columns: the header labels per column (:attr:`Analysis.columns`)
+    :return: 16 hexadecimal characters, ``""`` for an empty header
+    """
+    labels = [normalize_label(label) for label in columns or ()]
+    while labels and not labels[-1]:
+        labels.pop()
+    if not labels:
+        return ""
+    return hashlib.sha256("|".join(labels).encode("utf-8")).hexdigest()[:16]
 
 
 # ------------------------------------------------------------------------------------------------------
 # Parse
 # ------------------------------------------------------------------------------------------------------
-def parse(workbook, sheet=None, mapping=None, layout=None):
+def parse(workbook, sheet=None, mapping=None, layout=None, header_row=None, checks_as_records=True):
     """Analyse a sheet and prepare the record stream.
 
     :param workbook: from :func:`.onec_reader.open_workbook`
     :param str sheet: sheet name; ``None`` takes the first sheet with a recognisable header
     :param dict mapping: manual ``{field: column index}`` replacing the detected columns
     :param str layout: force a layout instead of detecting it
+    :param int header_row: force the header at this **0-based** sheet row (``Analysis.header_row - 1``, or a
+        :attr:`HeaderCandidate.index`) when detection fails or picks the wrong row
+    :param bool checks_as_records: yield each failed self-check as a record carrying its error (``kind``
+        ``"balance"``, no amount, ``check`` set), so that a caller counting row errors refuses the file; with
+        ``False`` the caller reads :attr:`Analysis.check_errors` after the stream
     :return: :class:`Analysis` with ``records`` a generator of :class:`Record`
     :raise OnecError: ``sheet_not_found``, ``empty_file``, ``empty_sheet``, ``no_header``
     """
@@ -286,41 +532,46 @@ def parse(workbook, sheet=None, mapping=None, layout=None):
         raise OnecError("sheet_not_found", sheet)
     candidates = [sheet] if sheet else names
     any_data = False
+    scan = HEADER_SCAN_ROWS if header_row is None else max(HEADER_SCAN_ROWS, header_row + 3)
     for name in candidates:
         stream = iter(workbook.rows(name))
-        head = list(itertools.islice(stream, HEADER_SCAN_ROWS))
-        if any(clean_text(v) for _n, values, _l in head for v in values):
+        head = list(itertools.islice(stream, scan))
+        if any(_has_text(values) for _n, values, _l in head):
             any_data = True
-        found = find_header(head)
+        found = find_header(head, header_row=header_row)
         if not found:
             continue
-        data_start, header_row, columns, detected, scores, title = found
+        data_start, number, columns, detected, scores, title = found
         if mapping:  # the user's mapping replaces the detected one
             detected, scores = dict(mapping), dict.fromkeys(mapping, 1.0)
         chosen = layout or detect_layout(detected, " ".join(title))
         if not chosen:
             continue
+        account = _ACCOUNT_IN_TITLE.search(" ".join(title))
         analysis = Analysis(
-            sheet=name, layout=chosen, header_row=header_row, columns=columns, mapping=detected,
+            sheet=name, layout=chosen, header_row=number, columns=columns, mapping=detected,
             confidence=confidence_of(chosen, detected, scores), title=title,
+            account=account.group(1) if account else "", signature=shape_signature(columns),
+            header_forced=header_row is not None,
         )
         rows = itertools.chain(head[data_start:], stream)
-        analysis.records = _records(analysis, rows)
+        analysis.records = _records(analysis, rows, checks_as_records)
         return analysis
     if not any_data:
         if sheet:
             raise OnecError("empty_sheet", sheet)
         raise OnecError("empty_file")
-    raise OnecError("no_header", sheet or ", ".join(names), rows=HEADER_SCAN_ROWS)
+    raise OnecError("no_header", sheet or ", ".join(names), rows=scan)
 
 
-def _records(analysis, rows):
-    builder = {
-        "osv_62": _HierarchyBuilder, "settlements": _HierarchyBuilder,
-        "reconciliation_act": _ActBuilder, "counterparties": _PartnerBuilder,
-    }[analysis.layout](analysis)
+def _records(analysis, rows, checks_as_records=True):
+    builder = BUILDERS[analysis.layout](analysis)
     seen = {}
     for record in builder.run(rows):
+        if record.check is not None:
+            if checks_as_records:
+                yield record
+            continue
         if record.error is None:
             key = _duplicate_key(record)
             if key in seen:
@@ -335,6 +586,8 @@ def _duplicate_key(record):
     who = record.inn or record.name.lower()
     if record.kind == "partner":
         return ("inn" if record.inn else "name", who, record.kpp)
+    if record.kind == "balance" and record.contract:
+        return ("contract", who, record.kpp, record.contract.lower())
     return ("document" if record.doc_number else "name", who, record.kpp, record.doc_number, record.doc_date)
 
 
@@ -388,7 +641,7 @@ def _has_text(values):
         if value is None:
             continue
         if value.__class__ is str:
-            if value and not value.isspace():
+            if value and not value.isspace() and (value.isprintable() or clean_text(value)):
                 return True
         elif clean_text(value):
             return True
@@ -410,7 +663,7 @@ def _kpp_of(text):
 
 
 #: Fields whose cleaned text the builders read (the others go through a parser: amounts, dates, currency).
-_TEXT_FIELDS = ("name", "inn", "kpp", "phone", "email", "address", "document")
+_TEXT_FIELDS = ("name", "inn", "kpp", "phone", "email", "address", "document", "contract", "partner")
 
 
 class _RowReader:
@@ -490,75 +743,363 @@ class _PartnerBuilder(_RowReader):
             yield record
 
 
-class _HierarchyBuilder(_RowReader):
-    """OSV 62 and settlements: counterparty rows, document rows below them, flat rows with both."""
+def _cents(amount):
+    return round(amount * 100)
 
+
+_RANKS = {"partner": RANK_PARTNER, "customer": RANK_CUSTOMER, "contract": RANK_CONTRACT}
+#: Normalised total labels checked against the whole file ("Итого по контрагенту …" rows are not).
+_GRAND_TOTALS = ("итого", "всего", "total", "итого по счету", "итого по отчету", "всего по отчету", "итого по всем")
+
+
+class _Group:
+    """An open group row of a hierarchy (account, partner, customer, contract) and what was read below it."""
+
+    __slots__ = (
+        "cents",
+        "children",
+        "currency",
+        "expected",
+        "flat",
+        "identity_error",
+        "key",
+        "kind",
+        "label",
+        "last_row",
+        "level",
+        "mixed",
+        "rank",
+        "record",
+        "row",
+        "tainted",
+    )
+
+    def __init__(self, kind, rank, row, label, record, expected, level, flat=False):
+        self.kind, self.rank, self.row, self.label, self.record = kind, rank, row, label, record
+        self.expected, self.level, self.flat = expected, level, flat
+        self.cents = self.children = 0
+        self.tainted = self.mixed = False  # a row below with an error; rows in several currencies
+        self.currency = None
+        self.last_row = row
+        self.identity_error = None
+        self.key = None  # a flat row's counterparty texts: the next flat row with the same ones joins it
+
+
+class _TreeBuilder(_RowReader):
+    """Trial balances, settlements and the УТ / КА / ERP debt reports: a hierarchy of group rows (account,
+    partner, counterparty, contract) above document rows, or flat rows holding a counterparty and a document.
+
+    Only leaves become records: documents, and a counterparty's (or contract's) own balance when nothing is
+    below it. Group rows are subtotals: each is compared with the sum of the leaves below it
+    (:class:`Check`), as the «Итого» row with all of them.
+    """
+
+    def __init__(self, analysis):
+        super().__init__(analysis)
+        layout = analysis.layout
+        self.osv = layout == "osv_62"
+        self.ut = layout in ("ut_debt_aging", "ut_settlements")
+        self.has_document_column = self.mapping.get("document") is not None
+        name_label = normalize_label(column_label(analysis, "name"))
+        self.two_level = "контрагент" in name_label and ("партнер" in name_label or "клиент " in name_label)
+        self.stack = []
+        self.out = []
+        self.level_kinds = {}
+        self.partner_level = None
+        self.in_captions = True
+        self.captions = []
+        self.seen_levels = False
+        self.has_documents = False
+        self.total = _Group("total", -1, 0, "", None, None, 0)  # what the «Итого» row is checked against
+        if self.ut:
+            self.debt_field = "end_debt" if "end_debt" in self.mapping else "debt"
+            self.our_field = "end_our_debt" if "end_our_debt" in self.mapping else "our_debt"
+
+    # -- values -------------------------------------------------------------------------------------------
     def amount(self, record, values):
-        if self.analysis.layout == "osv_62":
+        if self.osv:
             debit = self.read_cell(record, values, "end_debit", parse_amount) or 0.0
             credit = self.read_cell(record, values, "end_credit", parse_amount) or 0.0
             return round(debit - credit, 2)
+        if self.ut:
+            debt = self.read_cell(record, values, self.debt_field, parse_amount)
+            ours = self.read_cell(record, values, self.our_field, parse_amount)
+            if debt is None and ours is None:  # a statement leaves a closing balance of zero empty
+                return 0.0 if self.analysis.layout == "ut_settlements" else None
+            return round((debt or 0.0) - (ours or 0.0), 2)
         return self.read_cell(record, values, "amount", parse_amount)
 
-    def split(self, texts, level):
-        """Return ``(counterparty text, document text)`` of a row from its :meth:`texts`."""
-        name = texts.get("name", "")
-        if "document" in self.mapping:
-            return name, texts.get("document", "")
-        # OSV: counterparty and document share the first column, the outline level tells them apart
-        if level >= 2 or (level == 0 and looks_like_document(name)):
-            return "", name
-        return name, ""
+    def amount_field(self):
+        if self.osv:
+            return "end_debit"
+        return self.debt_field if self.ut else "amount"
 
-    def run(self, rows):
-        party, pending = None, None
-        osv = self.analysis.layout == "osv_62"
-        for number, values, level in rows:
-            if not _has_text(values):
+    def _grouping(self, kind):
+        if kind not in self.analysis.groupings:
+            self.analysis.groupings.append(kind)
+
+    # -- classification -----------------------------------------------------------------------------------
+    def classify(self, name, level):
+        """Kind of a row from its name-column text: ``account``, ``partner``, ``customer``, ``contract``,
+        ``document`` (only when the file has no document column) or ``None`` for a caption row."""
+        if _ACCOUNT_CODE.match(name):
+            return "account"
+        if self.in_captions:
+            field, score = match_label(name)
+            if field is not None and score >= 0.8:
+                kind = {"name": "customer", "partner": "partner", "contract": "contract",
+                        "document": "document"}.get(field)
+                if kind and kind not in self.captions:
+                    self.captions.append(kind)
+                return None  # "Контрагенты", "Договоры", "Документы расчетов с контрагентами" under the header
+        if looks_like_contract(name):
+            kind = "contract"
+        elif not self.has_document_column and looks_like_document_row(name):
+            kind = "document"
+        elif level and level in self.level_kinds:
+            kind = self.level_kinds[level]
+        else:
+            kind = "customer"
+            customer = self.current("customer", "partner")
+            if level and customer is not None and customer.level and level > customer.level:
+                # deeper than the counterparty and not recognised: the level below it (captions tell which)
+                kind = "document" if not self.has_document_column else "customer"
+                if "contract" in self.captions and not any(g.kind == "contract" for g in self.stack):
+                    kind = "contract"
+            if kind == "customer" and self.two_level and level and (
+                    self.partner_level is None or level <= self.partner_level):
+                self.partner_level = level
+                kind = "partner"
+        if level:
+            self.seen_levels = True
+            if kind != "account":
+                self.level_kinds.setdefault(level, kind)
+        return kind
+
+    def current(self, *kinds):
+        for group in reversed(self.stack):
+            if group.kind in kinds:
+                return group
+        return None
+
+    # -- hierarchy ----------------------------------------------------------------------------------------
+    def add(self, record):
+        """Count an imported record in every open group and in the file's total (a group of the stack)."""
+        amount, currency, row = record.amount, record.currency, record.row
+        cents = _cents(amount) if amount is not None else 0
+        tainted = record.error is not None or amount is None
+        for group in self.stack:
+            if not group.children:
+                group.currency = currency
+            elif group.currency != currency:
+                group.mixed = True
+            group.children += 1
+            group.cents += cents
+            if tainted:
+                group.tainted = True
+            group.last_row = max(group.last_row, row)
+        total = self.total
+        if not total.children:
+            total.currency, total.row = currency, row
+        elif total.currency != currency:
+            total.mixed = True
+        total.children += 1
+        total.cents += cents
+        if tainted:
+            total.tainted = True
+        self.out.append(record)
+
+    def check(self, label, row, expected_cents, computed_cents, kind, first_row, last_row):
+        check = Check(label=label, row=row, expected=expected_cents / 100, computed=computed_cents / 100,
+                      ok=expected_cents == computed_cents, kind=kind, first_row=first_row, last_row=last_row)
+        self.analysis.checks.append(check)
+        if not check.ok:
+            record = Record(row=row, kind="balance", name=label, doc_label=label, check=check)
+            record.error = check.as_error(self.analysis.sheet)
+            self.out.append(record)
+
+    def close(self, rank):
+        """Close the open groups of ``rank`` or deeper: a group without rows below is a leaf (its own balance),
+        one with rows below is a subtotal, checked."""
+        while self.stack and self.stack[-1].rank >= rank:
+            group = self.stack.pop()
+            if not group.children:
+                if group.kind == "account":
+                    if group.expected:  # an account balance with no counterparty to carry it
+                        self.check(group.label, group.row, _cents(group.expected), 0, "account", group.row,
+                                   group.row)
+                    continue
+                record = group.record
+                if group.kind == "contract":
+                    record.contract = group.label
+                partner = self.current("partner")
+                if partner is not None and group.kind != "partner":
+                    record.partner_group = partner.label
+                self._grouping("customer" if group.kind == "partner" else group.kind)
+                self.add(record)
                 continue
-            texts = self.texts(values)
-            if _is_total(clean_text(values[0])) or _is_total(texts.get("name", "")):
+            if group.record.error is not None and not group.flat and group.identity_error is None:
+                group.record.amount = None  # the subtotal itself is unreadable: say so, import nothing of it
+                self.out.append(group.record)
                 continue
-            name, document = self.split(texts, level)
-            if osv and not document and (
-                _ACCOUNT_CODE.match(name) or match_label(name)[0] is not None
-            ):
-                continue  # the account row ("62", "62.01") or the level captions under the header
-            if name:
-                if pending is not None:
-                    yield pending
-                party = Record(row=number, kind="balance")
-                self.identity(party, texts)
-                party.amount = self.amount(party, values)
-                party.currency = self.read_cell(party, values, "currency", parse_currency)
-                pending = None if document else party
-            if not document:
-                continue
-            if party is None:
-                record = Record(row=number, kind="document")
+            if group.expected is not None and not group.tainted and not group.mixed:
+                self.check(group.label, group.row, _cents(group.expected), group.cents, group.kind,
+                           group.row + 1, group.last_row)
+
+    def open_group(self, kind, number, values, texts, label, level, flat=False):
+        if kind == "customer" and self.two_level and not level and not flat and self.stack:
+            top = self.stack[-1]
+            if top.kind == "customer" and not top.children and not top.flat:
+                top.kind, top.rank = "partner", RANK_PARTNER  # two names in a row: the first one was a partner
+                top.record.partner_group = ""
+        if kind == "customer" and self.two_level and not level:
+            partner = self.current("partner")
+            if (partner is not None and partner.children and partner.expected is not None
+                    and partner.cents == _cents(partner.expected)):
+                self.close(RANK_PARTNER)  # no outline levels: a partner whose rows add up to it is complete
+        rank = _RANKS.get(kind)
+        if rank is None:  # an account: "62" above "62.01"
+            rank = RANK_ACCOUNT + label.count(".")
+        if self.stack:
+            self.close(rank)
+        self.in_captions = False
+        record = Record(row=number, kind="balance")
+        if kind == "contract":
+            owner = self.current("customer", "partner")
+            if owner is None:
                 self.fail(record, "missing_name", "name")
-                yield record
-                continue
-            pending = None
-            yield self.document(number, values, party, document, flat=bool(name))
-        if pending is not None:
-            yield pending
+                record.doc_label = label
+                self.out.append(record)
+                return
+            for field in ("name", "inn", "kpp", "phone", "email", "address"):
+                setattr(record, field, getattr(owner.record, field))
+            record.error = owner.identity_error
+            record.currency = owner.record.currency
+        elif kind in ("customer", "partner"):
+            self.identity(record, texts)
+            if kind == "partner" and self.mapping.get("partner") is not None and not self.mapping.get("name"):
+                record.name = label
+            if not record.name:
+                record.name = label
+        if flat:  # the row's amount and currency are its document's: read once, by leaf()
+            expected = None
+        else:
+            expected = record.amount = self.amount(record, values)
+            if kind != "contract" or record.currency is None:
+                record.currency = self.read_cell(record, values, "currency", parse_currency) or record.currency
+        if kind == "customer" and self.stack:
+            partner = self.current("partner")
+            if partner is not None:
+                record.partner_group = partner.label
+        group = _Group(kind, rank, number, label, record, expected, level, flat)
+        if (kind in ("customer", "partner") and record.error is not None and record.error.key in (
+                "bad_inn", "bad_kpp", "bad_email")) or kind == "contract":
+            group.identity_error = record.error
+        if kind != "account" and kind not in self.analysis.groupings:
+            self.analysis.groupings.append(kind)
+        self.stack.append(group)
 
-    def document(self, number, values, party, text, flat):
+    def leaf(self, number, values, texts, text, flat):
+        """A document row: an open item of the current counterparty (and contract)."""
+        self.in_captions = False
+        stack = self.stack
+        if stack and stack[-1].kind == "customer":  # the common case: documents right below their customer
+            owner, contract_group = stack[-1], None
+        else:
+            owner, contract_group = self.current("customer", "partner"), self.current("contract")
+        if owner is None:
+            record = Record(row=number, kind="document", doc_label=text)
+            self.fail(record, "missing_name", "name")
+            self.out.append(record)
+            return
+        party = owner.record
         record = Record(
             row=number, kind="document", name=party.name, inn=party.inn, kpp=party.kpp, phone=party.phone,
-            email=party.email, address=party.address, error=party.error if flat else None,
+            email=party.email, address=party.address,
+            error=owner.identity_error or (party.error if flat else None),
         )
         record.doc_label, record.doc_number, parsed_date = parse_document(text)
         record.doc_date = self.read_cell(record, values, "doc_date", parse_date) or parsed_date
         record.due_date = self.read_cell(record, values, "due_date", parse_date)
         record.amount = self.amount(record, values)
         record.currency = self.read_cell(record, values, "currency", parse_currency) or party.currency
+        contract = texts.get("contract")
+        if contract:
+            record.contract = contract
+        elif contract_group is not None:
+            record.contract = contract_group.label
+        if owner.kind != "partner":
+            record.partner_group = texts.get("partner") or party.partner_group
+        if self.ut:
+            record.overdue = self.read_cell(record, values, "overdue", parse_amount)
+            days = self.read_cell(record, values, "overdue_days", parse_amount)
+            record.overdue_days = int(days) if days is not None else None
         if record.amount is None:
-            self.fail(record, "missing_amount", "end_debit" if self.analysis.layout == "osv_62" else "amount")
+            self.fail(record, "missing_amount", self.amount_field())
         if not record.name:
             self.fail(record, "missing_name", "name")
-        return record
+        if not self.has_documents:
+            self.has_documents = True
+            self._grouping("document")
+        self.add(record)
+
+    def grand_total(self, number, values, label):
+        self.close(-1)
+        probe = Record(row=number, kind="balance")
+        expected = self.amount(probe, values)
+        total = self.total
+        if (expected is not None and probe.error is None and total.children and not total.tainted
+                and not total.mixed and normalize_label(label) in _GRAND_TOTALS):
+            self.check(label, number, _cents(expected), total.cents, "total", total.row, number - 1)
+        self.total = _Group("total", -1, 0, "", None, None, 0)
+
+    # -- rows ---------------------------------------------------------------------------------------------
+    def run(self, rows):
+        out = self.out
+        document_column = self.has_document_column
+        for number, values, level in rows:
+            if not _has_text(values):
+                continue
+            texts = self.texts(values)
+            name = texts.get("name", "")
+            first = clean_text(values[0]) if values else ""
+            if _is_total(first) or _is_total(name):
+                if normalize_label(first or name) in _GRAND_TOTALS:
+                    self.grand_total(number, values, first or name)
+                # "Итого по контрагенту …" footers: not checked, not imported
+            else:
+                document = texts.get("document", "") if document_column else ""
+                if name and not document:
+                    kind = self.classify(name, level)
+                    if kind == "document":
+                        self.leaf(number, values, texts, name, flat=False)
+                    elif kind is not None:
+                        self.open_group(kind, number, values, texts, name, level)
+                elif name:  # a flat row: the counterparty (or its contract) and a document
+                    stack = self.stack
+                    key = (name, texts.get("inn"), texts.get("kpp"), texts.get("phone"), texts.get("email"),
+                           texts.get("address"), texts.get("partner"), level)
+                    if stack and stack[-1].key == key:
+                        pass  # the same counterparty as the row above: one group, read once
+                    elif _CONTRACT.match(name) and self.current("customer", "partner") is not None:
+                        self.open_group("contract", number, values, texts, name, level, flat=True)
+                    else:
+                        self.open_group("customer", number, values, texts, name, level, flat=True)
+                        stack[-1].key = key
+                    self.leaf(number, values, texts, document, flat=True)
+                elif document:
+                    self.leaf(number, values, texts, document, flat=False)
+                elif texts.get("partner"):
+                    self.open_group("partner", number, values, texts, texts["partner"], level)
+            if out:
+                yield from out
+                out.clear()
+        self.close(-1)
+        yield from out
+        out.clear()
+
+
+_HierarchyBuilder = _TreeBuilder  # the former name
 
 
 class _ActBuilder(_RowReader):
@@ -618,3 +1159,10 @@ class _ActBuilder(_RowReader):
             record.error = OnecError("bad_inn", self.analysis.sheet, record.row, "ИНН", value=record.inn)
         if not record.name:
             record.error = OnecError("missing_name", self.analysis.sheet, record.row, "")
+
+
+#: The builder of each layout: a new layout adds its key to :data:`LAYOUTS`, :data:`REQUIRED` and here.
+BUILDERS = {
+    "osv_62": _TreeBuilder, "settlements": _TreeBuilder, "ut_debt_aging": _TreeBuilder,
+    "ut_settlements": _TreeBuilder, "reconciliation_act": _ActBuilder, "counterparties": _PartnerBuilder,
+}

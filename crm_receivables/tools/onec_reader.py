@@ -10,12 +10,21 @@ Values are Python values: ``str``, ``float``, ``datetime.datetime`` (date cells)
 are those 1C writes for the counterparty / document hierarchy, ``0`` when the file has none.
 
 Merged cells are not expanded: the header finder fills a merged group label to the right itself.
+
+Hostile files are refused with an :class:`~.onec_values.OnecError` before they cost memory or time (issue 12):
+the zip's entries are counted and their declared unpacked sizes capped before anything is unpacked (Python's
+``zipfile`` never unpacks more than an entry declares, and the bytes of the streamed sheets are counted too);
+DTDs and entities are refused in every XML part (billion laughs, external entities); shared strings are read by
+a streaming parser with a cap on their number; column references past ``XFD`` (16,384 columns), row numbers
+past 1,048,576 and long runs of empty rows end the reading. The limits are the module constants below.
 """
 
 import contextlib
 import datetime
 import functools
 import io
+import re
+import struct
 import zipfile
 from xml.parsers import expat
 
@@ -23,6 +32,22 @@ from .onec_values import FormulaWithoutValue, OnecError
 
 #: Files above this size are refused before anything is parsed (the wizard may pass its own limit).
 MAX_FILE_SIZE = 20 * 1024 * 1024
+#: Sum of the unpacked sizes of an .xlsx's parts (zip bombs): ``unpacked_too_large``.
+MAX_UNPACKED_SIZE = 512 * 1024 * 1024
+#: Unpacked size of a part read whole (workbook, styles, relationships, theme…): ``unpacked_too_large``.
+MAX_PART_SIZE = 16 * 1024 * 1024
+#: Unpacked size of the shared strings part (streamed, but every string is kept): ``unpacked_too_large``.
+MAX_SHARED_STRINGS_SIZE = 128 * 1024 * 1024
+#: Entries of the zip: ``too_many_parts``.
+MAX_ZIP_ENTRIES = 10000
+#: Shared strings kept: ``too_many_strings``.
+MAX_SHARED_STRINGS = 2_000_000
+#: Columns of a sheet (Excel's own limit, column XFD): ``too_many_columns``.
+MAX_COLUMNS = 16384
+#: Rows of a sheet (Excel's own limit): ``too_many_rows``.
+MAX_ROWS = 1_048_576
+#: Empty rows in a row (``<row>`` elements without a value): ``too_many_empty_rows``.
+MAX_EMPTY_ROWS = 10000
 
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -61,7 +86,72 @@ def open_workbook(content, max_size=MAX_FILE_SIZE):
         raise OnecError("encrypted")
     if kind == "xls":
         return XlsWorkbook(content)
+    _check_zip(content)
     return XlsxWorkbook(content)
+
+
+_EOCD = b"PK\x05\x06"
+_DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _check_zip(content):
+    """Refuse a zip that is no workbook or would unpack too much, before ``zipfile`` reads its directory.
+
+    :raise OnecError: ``too_many_parts``, ``corrupt``, ``unknown_format``, ``unpacked_too_large``,
+        ``xml_entities``
+    """
+    end = content.rfind(_EOCD, max(0, len(content) - 65557))
+    if end >= 0 and len(content) >= end + 22:
+        entries = struct.unpack("<H", content[end + 10:end + 12])[0]
+        if entries > MAX_ZIP_ENTRIES:
+            raise OnecError("too_many_parts", limit=MAX_ZIP_ENTRIES)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, struct.error) as error:
+        raise OnecError("corrupt", detail=str(error) or type(error).__name__) from error
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise OnecError("too_many_parts", limit=MAX_ZIP_ENTRIES)
+    names = {info.filename for info in infos}
+    if "[Content_Types].xml" not in names or not any(name.endswith("workbook.xml") for name in names):
+        raise OnecError("unknown_format")  # a .docx, an .ods or any other zip named .xlsx
+    limit_mb = round(MAX_UNPACKED_SIZE / 1048576)
+    if sum(info.file_size for info in infos) > MAX_UNPACKED_SIZE:
+        raise OnecError("unpacked_too_large", limit_mb=limit_mb)
+    with archive:
+        for info in infos:
+            lower = info.filename.lower()
+            if not lower.endswith((".xml", ".rels", ".vml")):
+                continue
+            streamed = lower.startswith("xl/worksheets/") or lower == "xl/sharedstrings.xml"
+            if streamed:  # parsed by this module's expat parsers, which refuse DTDs themselves
+                if lower == "xl/sharedstrings.xml" and info.file_size > MAX_SHARED_STRINGS_SIZE:
+                    raise OnecError("unpacked_too_large", limit_mb=round(MAX_SHARED_STRINGS_SIZE / 1048576))
+                continue
+            if info.file_size > MAX_PART_SIZE:
+                raise OnecError("unpacked_too_large", limit_mb=round(MAX_PART_SIZE / 1048576))
+            try:
+                data = _read_capped(archive, info, MAX_PART_SIZE)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError, EOFError,
+                    struct.error) as error:
+                raise OnecError("corrupt", detail=str(error) or type(error).__name__) from error
+            if _DTD.search(data) or (data[:2] in (b"\xff\xfe", b"\xfe\xff")
+                                     and _DTD.search(data.decode("utf-16", "ignore").encode())):
+                raise OnecError("xml_entities")
+
+
+def _read_capped(archive, info, limit):
+    """The unpacked bytes of a zip entry, refused past ``limit`` whatever the entry declares."""
+    chunks, size = [], 0
+    with archive.open(info) as source:
+        while True:
+            chunk = source.read(65536)
+            if not chunk:
+                return b"".join(chunks)
+            size += len(chunk)
+            if size > limit:
+                raise OnecError("unpacked_too_large", limit_mb=round(limit / 1048576))
+            chunks.append(chunk)
 
 
 class XlsWorkbook:
@@ -81,7 +171,7 @@ class XlsWorkbook:
             if "encrypted" in str(error).lower():
                 raise OnecError("encrypted") from error
             raise OnecError("corrupt", detail=str(error)) from error
-        except (AssertionError, IndexError, KeyError, ValueError, TypeError, EOFError, OSError) as error:
+        except Exception as error:  # xlrd raises whatever a malformed record gives (struct, index, assertion…)
             raise OnecError("corrupt", detail=str(error) or type(error).__name__) from error
 
     @property
@@ -91,12 +181,15 @@ class XlsWorkbook:
     def rows(self, sheet_name):
         """Yield ``(row_number, values, level)`` for every row of a sheet (row numbers start at 1)."""
         xlrd = self._xlrd
+        if sheet_name not in self._book.sheet_names():
+            raise OnecError("sheet_not_found", sheet_name)
         try:
             sheet = self._book.sheet_by_name(sheet_name)
-        except xlrd.XLRDError as error:
-            raise OnecError("sheet_not_found", sheet_name) from error
+        except Exception as error:  # the sheet is loaded now (on demand): a broken one fails here
+            raise OnecError("corrupt", sheet_name, detail=str(error) or type(error).__name__) from error
         datemode = self._book.datemode
         rowinfo = getattr(sheet, "rowinfo_map", {}) or {}
+        indents = self._indents()
         try:
             for index in range(sheet.nrows):
                 values = sheet.row_values(index)
@@ -108,9 +201,21 @@ class XlsWorkbook:
                     elif ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
                         values[col] = None
                 info = rowinfo.get(index)
-                yield index + 1, values, (info.outline_level if info is not None else 0)
+                level = info.outline_level if info is not None else 0
+                if not level and indents and values:  # no outline: the first cell's indent tells the level
+                    level = indents.get(sheet.cell_xf_index(index, 0), 0)
+                yield index + 1, values, level
         finally:
             self._book.unload_sheet(sheet_name)
+
+    def _indents(self):
+        """``{xf index: indent}`` of the cell formats with an indent (read with formatting info only)."""
+        indents = {}
+        for index, xf in enumerate(getattr(self._book, "xf_list", None) or ()):
+            indent = getattr(getattr(xf, "alignment", None), "indent_level", 0) or 0
+            if indent > 0:
+                indents[index] = indent
+        return indents
 
     def close(self):
         self._book.release_resources()
@@ -124,10 +229,19 @@ class XlsxWorkbook:
         try:
             reader = _xlsx_reader_class()(io.BytesIO(content), read_only=True, data_only=True)
             reader.read()
+        except OnecError:
+            raise
         except Exception as error:  # zipfile, openpyxl and XML parsers each raise their own classes
             raise OnecError("corrupt", detail=str(error) or type(error).__name__) from error
         self._book = reader.wb
         self._shared_strings = reader.shared_strings
+        self._indents = {}  # style index -> indent of the cell formats with one
+        alignments = getattr(self._book, "_alignments", None) or ()
+        for index, style in enumerate(getattr(self._book, "_cell_styles", None) or ()):
+            with contextlib.suppress(AttributeError, IndexError, TypeError, ValueError):
+                indent = int(alignments[style.alignmentId].indent or 0)
+                if indent > 0:
+                    self._indents[index] = indent
         self._sheet_names = [name for name, _part in reader.sheet_parts]
         self._parts = {}  # name -> worksheet part (None for a chart sheet); a worksheet wins a duplicate name
         for name, part in reader.sheet_parts:
@@ -151,9 +265,11 @@ class XlsxWorkbook:
             return
         try:
             yield from _iter_sheet_xml(self._book._archive.open(part), self._shared_strings,
-                                       self._book._date_formats, self._book.epoch)
-        except (zipfile.BadZipFile, KeyError, ValueError, IndexError, OSError, EOFError, SyntaxError,
-                expat.ExpatError) as error:
+                                       self._book._date_formats, self._book.epoch, self._indents)
+        except OnecError as error:
+            error.sheet = error.sheet or sheet_name
+            raise
+        except Exception as error:  # zipfile (bad CRC), expat, a bad number or date in a cell…
             raise OnecError("corrupt", sheet_name, detail=str(error) or type(error).__name__) from error
 
     def close(self):
@@ -170,9 +286,16 @@ def _xlsx_reader_class():
     optional dependency imported lazily.
     """
     from openpyxl.packaging.relationship import get_dependents, get_rels_path  # noqa: PLC0415
-    from openpyxl.reader.excel import ExcelReader  # noqa: PLC0415
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader  # noqa: PLC0415
 
     class StreamingExcelReader(ExcelReader):
+        def read_strings(self):
+            """Shared strings through :func:`_read_shared_strings` (capped, no DTD) instead of openpyxl's."""
+            ct = self.package.find(SHARED_STRINGS)
+            if ct is not None:
+                with self.archive.open(ct.PartName[1:]) as source:
+                    self.shared_strings = _read_shared_strings(source)
+
         def read_worksheets(self):
             """Fill ``sheet_parts``: ``(name, part path)`` per sheet in workbook order, ``None`` for chart sheets."""
             self.sheet_parts = []
@@ -206,18 +329,22 @@ def _column_index(reference):
     cached = _COLUMN_CACHE.get(letters)
     if cached is not None:
         return cached
+    if not letters.isascii() or not letters.isalpha():
+        raise ValueError(f"invalid cell reference {reference[:20]!r}")
+    if len(letters) > 3:
+        raise OnecError("too_many_columns", reference=reference[:20], limit=MAX_COLUMNS)
     index = 0
-    for char in reference:
-        if char.isdigit():
-            break
+    for char in letters:
         index = index * 26 + ord(char.upper()) - 64
+    if index > MAX_COLUMNS:
+        raise OnecError("too_many_columns", reference=reference[:20], limit=MAX_COLUMNS)
     if letters.isalpha() and len(_COLUMN_CACHE) < 16384:
         # the result depends on the letters only when the rest of the reference is plain digits
         _COLUMN_CACHE[letters] = index - 1
     return index - 1
 
 
-def _sheet_parser(rows, shared_strings, date_styles, epoch):
+def _sheet_parser(rows, shared_strings, date_styles, epoch, indents=None):
     """Return an expat parser that appends the finished rows of a worksheet part to ``rows``.
 
     Only what the rows need is kept: ``r``/``outlineLevel`` of ``<row>``, ``r``/``t``/``s`` of ``<c>``, the
@@ -231,6 +358,8 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
     from openpyxl.utils.datetime import from_excel  # noqa: PLC0415
 
     number = 0  # number of the last row read
+    empty = 0  # empty rows read since the last row with a value
+    indent = 0  # indent of the row's first cell (its level when the row has no outline level)
     values = row_attrs = None  # the row being read (None between rows)
     position = 0  # index of the next <c> in the row: the column of a cell without "r"
     cell_attrs = None  # the cell being read (None outside cells)
@@ -241,6 +370,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
 
     def start(name, attrs):
         nonlocal number, values, row_attrs, position, cell_attrs, depth, value, formula, inline, inline_open, target
+        nonlocal indent
         if cell_attrs is not None:
             depth += 1
             target = None
@@ -259,7 +389,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
             if values is not None:
                 cell_attrs, depth = attrs, 1
         elif name == _ROW:
-            values, row_attrs, position = [], attrs, 0
+            values, row_attrs, position, indent = [], attrs, 0, 0
 
     def characters(data):
         nonlocal value, formula, inline
@@ -273,7 +403,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
             formula += data
 
     def end(name):
-        nonlocal number, values, row_attrs, depth, inline_open, target
+        nonlocal number, values, row_attrs, depth, inline_open, target, empty
         if cell_attrs is not None:
             depth -= 1
             target = None
@@ -283,11 +413,19 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
                 end_cell()
         elif name == _ROW and values is not None:
             number = int(row_attrs.get("r") or number + 1)
-            rows.append((number, values, int(row_attrs.get("outlineLevel") or 0)))
+            if number > MAX_ROWS or number < 1:
+                raise OnecError("too_many_rows", row=number if number > 0 else 0, limit=MAX_ROWS)
+            if values and values.count(None) < len(values):
+                empty = 0
+            else:
+                empty += 1
+                if empty > MAX_EMPTY_ROWS:
+                    raise OnecError("too_many_empty_rows", row=number, limit=MAX_EMPTY_ROWS)
+            rows.append((number, values, int(row_attrs.get("outlineLevel") or 0) or indent))
             values = row_attrs = None
 
     def end_cell():
-        nonlocal position, cell_attrs, value, formula, inline
+        nonlocal position, cell_attrs, value, formula, inline, indent
         attrs = cell_attrs
         reference = attrs.get("r")
         if reference:
@@ -296,7 +434,13 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
                 column = _column_index(reference)
         else:
             column = position
+            if column >= MAX_COLUMNS:
+                raise OnecError("too_many_columns", reference=f"#{column + 1}", limit=MAX_COLUMNS)
         position += 1
+        if not column and indents:
+            style = attrs.get("s")
+            if style:
+                indent = indents.get(int(style), 0)
         kind = attrs.get("t", "n")
         raw = value or None  # an empty <v/> counts as no value
         if kind == "inlineStr":
@@ -304,7 +448,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
         elif raw is None:
             result = FormulaWithoutValue(formula) if formula is not None else None
         elif kind == "s":
-            result = shared_strings[int(raw)]
+            result = shared_strings[int(raw)] if raw[0] != "-" else shared_strings[len(shared_strings)]
         elif kind in ("str", "e"):
             result = raw if kind == "str" else None
         elif kind == "b":
@@ -321,6 +465,7 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
         cell_attrs = value = formula = inline = None
 
     parser = expat.ParserCreate(namespace_separator="}")
+    _refuse_dtd(parser)
     parser.buffer_text = True  # one characters() call per text node (except at buffer or chunk ends)
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -328,17 +473,87 @@ def _sheet_parser(rows, shared_strings, date_styles, epoch):
     return parser
 
 
-def _iter_sheet_xml(source, shared_strings, date_styles, epoch):
+def _refuse_dtd(parser):
+    """Make an expat parser stop at a DTD: OOXML parts never have one, a DTD is an entity attack."""
+
+    def refuse(*_args):
+        raise OnecError("xml_entities")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    with contextlib.suppress(AttributeError):  # expat >= 2.4: no amplification of entities either
+        parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+
+
+def _read_shared_strings(source, limit=None, size_limit=None):
+    """Read the shared strings part as openpyxl does (``<t>`` of ``<si>`` and of its ``<r>`` runs, phonetic
+    ``<rPh>`` runs left out, ``x005F_`` escapes dropped), streamed, at most ``limit`` strings.
+
+    :raise OnecError: ``too_many_strings``, ``unpacked_too_large``, ``xml_entities``
+    """
+    limit = MAX_SHARED_STRINGS if limit is None else limit
+    size_limit = MAX_SHARED_STRINGS_SIZE if size_limit is None else size_limit
+    strings = []
+    path = []  # local names of the open elements
+    parts = []  # text of the string being read
+    capture = False
+
+    def start(name, _attrs):
+        nonlocal capture
+        local = name.rpartition("}")[2]
+        if local == "t" and path and (path[-1] == "si" or (path[-1] == "r" and len(path) > 1 and path[-2] == "si")):
+            capture = True
+        elif local == "si":
+            parts.clear()
+        path.append(local)
+
+    def end(name):
+        nonlocal capture
+        path.pop()
+        local = name.rpartition("}")[2]
+        if local == "t":
+            capture = False
+        elif local == "si":
+            if len(strings) >= limit:  # read at call time: the module constant by default
+                raise OnecError("too_many_strings", limit=limit)
+            strings.append("".join(parts).replace("x005F_", ""))
+
+    def characters(data):
+        if capture:
+            parts.append(data)
+
+    parser = expat.ParserCreate(namespace_separator="}")
+    _refuse_dtd(parser)
+    parser.buffer_text = True
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = characters
+    size = 0
+    while True:
+        chunk = source.read(_CHUNK_SIZE)
+        size += len(chunk)
+        if size > size_limit:
+            raise OnecError("unpacked_too_large", limit_mb=round(size_limit / 1048576))
+        parser.Parse(chunk, not chunk)
+        if not chunk:
+            return strings
+
+
+def _iter_sheet_xml(source, shared_strings, date_styles, epoch, indents=None):
     """Stream the rows of a worksheet part: ``(row_number, values, outline_level)``.
 
     The part is fed to expat in chunks and the rows finished by each chunk are yielded: memory holds one
     chunk and its rows, whatever the sheet's size.
     """
     rows = []
-    parser = _sheet_parser(rows, shared_strings, date_styles, epoch)
+    parser = _sheet_parser(rows, shared_strings, date_styles, epoch, indents)
+    size = 0
     with source:
         while True:
             chunk = source.read(_CHUNK_SIZE)
+            size += len(chunk)
+            if size > MAX_UNPACKED_SIZE:  # zipfile stops at the declared size; counted all the same
+                raise OnecError("unpacked_too_large", limit_mb=round(MAX_UNPACKED_SIZE / 1048576))
             try:
                 parser.Parse(chunk, not chunk)
             except Exception:  # XML errors and those of the callbacks (a bad number): rows read so far first

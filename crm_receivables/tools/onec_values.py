@@ -9,6 +9,7 @@ row and column and turns it into an :class:`OnecError`.
 
 import datetime
 import functools
+import math
 import re
 
 
@@ -62,7 +63,7 @@ _DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
-_LABEL_PUNCTUATION = re.compile(r"[.:;,()\"«»*№]")
+_LABEL_PUNCTUATION = re.compile(r"[.:;,()\"«»*№/]")
 _LATIN_CODE = re.compile(r"[A-Za-z]{3}")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 #: A plain amount once spaces are removed ("1234567,89", "-12.5"): read without the general rules below.
@@ -80,18 +81,25 @@ CURRENCY_ALIASES = {
 }
 
 
+#: Control characters a cell may carry (.xls files, XML escapes): dropped, PostgreSQL refuses NUL in text.
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F, *range(0x80, 0xA0), 0x200B, 0xFEFF])
+
+
 def clean_text(value):
     """Return a cell as stripped text with single spaces (``""`` for empty cells).
 
-    Numbers that are whole (Excel stores ИНН typed as numbers as floats) lose their ``.0``.
+    Numbers that are whole (Excel stores ИНН typed as numbers as floats) lose their ``.0``; control
+    characters (``\\x00``…, zero-width space, byte order mark) are dropped.
     """
     if value.__class__ is str:  # the common case first; split() also splits on non-breaking spaces
-        return " ".join(value.split())
+        text = " ".join(value.split())
+        return text if text.isprintable() else " ".join(text.translate(_CONTROL).split())
     if value is None or isinstance(value, FormulaWithoutValue):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    text = " ".join(str(value).split())
+    return text if text.isprintable() else " ".join(text.translate(_CONTROL).split())
 
 
 def normalize_label(value):
@@ -116,10 +124,15 @@ def parse_amount(value):
     if isinstance(value, bool):
         raise OnecValueError("amount", value)
     if isinstance(value, (int, float)):
+        if not math.isfinite(value):  # NaN, infinity (a crafted cell)
+            raise OnecValueError("amount", value)
         return round(float(value), 2)
     text = _SPACES.sub("", str(value))
     if _PLAIN_AMOUNT.fullmatch(text):  # fast path, same result as the rules below for such text
-        return round(float(text.replace(",", ".")), 2)
+        amount = round(float(text.replace(",", ".")), 2)
+        if not math.isfinite(amount):  # "9" * 400
+            raise OnecValueError("amount", value)
+        return amount
     if not text or text in ("-", "—"):
         return None
     negative = False
@@ -136,6 +149,8 @@ def parse_amount(value):
     if not _AMOUNT.match(text):
         raise OnecValueError("amount", value)
     amount = round(float(text), 2)
+    if not math.isfinite(amount):
+        raise OnecValueError("amount", value)
     return -amount if negative else amount
 
 
@@ -213,6 +228,46 @@ def parse_document(value):
 def looks_like_document(value):
     """True when a text reads as a document title ("… <number> от <dd.mm.yyyy>")."""
     return bool(_DOCUMENT.search(clean_text(value)))
+
+
+#: How the settlement documents of 1C start (Бухгалтерия, УТ, КА, ERP), lower-case, ``ё`` read as ``е``.
+DOCUMENT_PREFIXES = (
+    "реализация", "поступление", "списание с расчетного счета", "корректировка долга", "корректировка реализации",
+    "корректировка поступления", "возврат товаров", "возврат", "приходный кассовый ордер", "расходный кассовый ордер",
+    "платежное поручение", "платежный ордер", "оплата", "продажа", "счет на оплату", "счет-фактура", "заказ клиента",
+    "заказ покупателя", "операция", "операция бух", "ввод остатков", "ввод начальных остатков", "акт ", "акт об",
+    "отчет комиссионера", "отчет о розничных продажах", "взаимозачет", "зачет", "банковская выписка", "выписка",
+    "передача товаров", "оказание услуг", "списание безнадежной", "погашение", "документ расчетов",
+    "расчетный документ", "операция по платежной карте", "<...>", "<не указан", "не указан", "<документ",
+)
+_CONTRACT = re.compile(
+    r"^[<(\[]?\s*(?:основной\s+договор|без\s+договора|договор|дог\s*\.|контракт|соглашение|спецификация|"
+    r"доп\.?\s*соглашение|дополнительное\s+соглашение|договоры\s+не\s+указан|агентский\s+договор)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_contract(value):
+    """True for a contract row of a 1C trial balance: «Основной договор», «Договор № 12 от 01.02.2024»,
+    «Без договора», «<Без договора>», «Контракт 7/2026»…
+
+    Checked before :func:`looks_like_document`: «Договор № 12 от 01.02.2024» also reads as a document.
+    """
+    text = clean_text(value)
+    return bool(text) and bool(_CONTRACT.match(text))
+
+
+def looks_like_document_row(value):
+    """True when a text is a settlement document: a title with "<number> от <date>", or one starting as 1C's
+    settlement documents do («Поступление на расчетный счет …», «Корректировка долга …», «Ввод остатков»).
+    """
+    text = clean_text(value)
+    if not text or _CONTRACT.match(text):  # «Договор № 12 от 01.02.2024» is a contract
+        return False
+    if _DOCUMENT.search(text):
+        return True
+    lowered = text.lower().replace("ё", "е")
+    return lowered.startswith(DOCUMENT_PREFIXES)
 
 
 def parse_currency(value):
