@@ -108,25 +108,32 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "date")
     def _compute_crm_overdue_amount(self):
-        """Figures of the customers' open receivable items, in one grouped query for the whole batch.
+        """Figures of the customers' open receivable items, in one grouped SQL query for the whole batch.
 
         Open items (``account.move.line._crm_open_item_domain``: invoices, 1C documents, opening entries...)
         are what is owed; the overdue ones are past their due date.
         """
         today = fields.Date.context_today(self)
         commercial = self.commercial_partner_id
-        figures = {}  # commercial partner id -> [overdue, total, count]
+        figures = {}  # commercial partner id -> (overdue, total, count)
         if commercial.ids:
-            for partner, due, residual, count in self.env["account.move.line"]._read_group(
-                [*self.env["account.move.line"]._crm_open_item_domain(),
-                 ("partner_id", "child_of", commercial.ids)],
-                ["partner_id", "date_maturity:day"], ["amount_residual:sum", "__count"],
-            ):
-                figure = figures.setdefault(partner.commercial_partner_id.id, [0.0, 0.0, 0])
-                if due and due < today:
-                    figure[0] += residual
-                figure[1] += residual
-                figure[2] += count
+            Line = self.env["account.move.line"]
+            Line.flush_model(["amount_residual", "date_maturity", "partner_id", "reconciled", "parent_state",
+                              "account_id", "company_id"])
+            query = Line._search([*Line._crm_open_item_domain(),
+                                  ("partner_id.commercial_partner_id", "in", commercial.ids)])
+            partner_alias = query.join(query.table, "partner_id", "res_partner", "id", "crm_partner")
+            customer = SQL.identifier(partner_alias, "commercial_partner_id")
+            residual = SQL.identifier(query.table, "amount_residual")
+            query.groupby = customer
+            rows = self.env.execute_query(query.select(
+                customer,
+                SQL("COALESCE(SUM(%s) FILTER (WHERE %s < %s), 0)", residual,
+                    SQL.identifier(query.table, "date_maturity"), today),
+                SQL("SUM(%s)", residual),
+                SQL("COUNT(*)"),
+            ))
+            figures = {row[0]: row[1:] for row in rows}
         for partner in self:
             overdue, total, count = figures.get(partner.commercial_partner_id.id, (0.0, 0.0, 0))
             partner.crm_overdue_amount = overdue
