@@ -174,12 +174,13 @@ class CrmFollowupEngine(models.AbstractModel):
         result = {}
         for partner_id, entries in candidates.items():
             keys = [(level.policy_id, item.currency_id) for item, level, _days in entries]
+            amounts = [entry[0].amount_residual_currency for entry in entries]
             reached = followup_tools.groups_reaching_threshold(
-                [(key, item.amount_residual_currency) for key, (item, _level, _days) in zip(keys, entries)],
+                list(zip(keys, amounts, strict=True)),
                 {key: key[0]._get_threshold(key[1]) for key in set(keys)},
                 {key: key[1].rounding for key in set(keys)},
             )
-            kept = [entry for key, entry in zip(keys, entries) if key in reached]
+            kept = [entry for key, entry in zip(keys, entries, strict=True) if key in reached]
             if kept:
                 result[partner_id] = kept
         return result
