@@ -50,7 +50,7 @@ class AccountMoveLine(models.Model):
     def _search_crm_followup_blocked(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on %(field)s.", field="crm_followup_blocked"))
-        Block = self.env["crm.followup.block"]
+        Block = self.env["crm.followup.block"].sudo()  # whether an item is blocked is no secret
         on_items = Block._search([("is_effective", "=", True), ("move_line_id", "!=", False)])
         on_entries = Block._search([("is_effective", "=", True), ("move_line_id", "=", False)])
         if (operator == "=") == value:

@@ -28,7 +28,7 @@ class CrmFollowupBlock(models.Model):
         domain="[('move_id', '=', move_id), ('account_type', '=', 'asset_receivable')]",
         help="Only this receivable item is blocked; empty: every item of the entry.",
     )
-    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer", store=True,
+    partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_partner_id", store=True,
                                  index=True)
     company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
     reason = fields.Char(required=True)
@@ -54,6 +54,13 @@ class CrmFollowupBlock(models.Model):
     def _compute_move_id(self):
         for block in self:
             block.move_id = block.move_line_id.move_id or block.move_id
+
+    @api.depends("move_id.commercial_partner_id", "move_line_id.partner_id")
+    def _compute_partner_id(self):
+        """The customer of the item, else of the entry (an entry of 1C documents has many customers)."""
+        for block in self:
+            block.partner_id = block.move_line_id.partner_id.commercial_partner_id or \
+                block.move_id.commercial_partner_id
 
     @api.depends("active", "date_end")
     @api.depends_context("date")

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .test_followup import DUE, TestFollowupCommon
 
@@ -197,6 +197,23 @@ class TestFollowupItems(TestFollowupCommon):
         promise.write({"move_ids": [Command.unlink(invoice.id)]})
         self.assertEqual(promise.move_ids, move)
         self.assertNotIn(item, promise.line_ids)
+
+    def test_log_call_promise_on_documents(self):
+        """Log Call from the customer: the promise covers the 1C documents chosen, its amount is what they owe."""
+        _move, (doc1, doc2, _doc3) = self._one_c_entry()
+        Wizard = self.env["crm.interaction.log.wizard"].with_context(
+            active_model="res.partner", active_id=self.customer_email.id)
+        with Form(Wizard) as form:
+            form.outcome_id = self.env.ref("crm_receivables.crm_interaction_outcome_promise")
+            form.promise_line_ids.add(doc1)
+            form.promise_line_ids.add(doc2)
+            self.assertEqual(form.promise_amount, 1200.0, "the amount due on the documents")
+            form.promise_date = DUE + timedelta(days=20)
+        with freeze_time(DUE):
+            form.record.action_log()
+        promise = self.env["crm.payment.promise"].search([("partner_id", "=", self.customer_email.id)])
+        self.assertEqual(promise.line_ids, doc1 | doc2)
+        self.assertEqual(promise.amount, 1200.0)
 
     # ------------------------------------------------------------
     # STATEMENT AND CUSTOMER FIGURES

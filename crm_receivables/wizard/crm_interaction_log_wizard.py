@@ -87,6 +87,12 @@ class CrmInteractionLogWizard(models.TransientModel):
         result["partner_id"] = partner.id
         return result
 
+    @api.onchange("promise_line_ids")
+    def _onchange_promise_line_ids(self):
+        """The promised amount defaults to what is due on the documents chosen."""
+        if self.promise_line_ids:
+            self.promise_amount = sum(self.promise_line_ids.mapped("amount_residual_currency"))
+
     @api.onchange("outcome_id")
     def _onchange_outcome_id(self):
         """The outcome proposes its next activity; a promise defaults to what is due on the invoices."""
