@@ -1,7 +1,7 @@
 {
     "name": "CRM Receivables",
     "summary": "Customer history, payment promises and follow-up of overdue invoices",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Receivables",
     "website": "https://github.com/crm-suite/crm-receivables",
     "author": "CRM Suite Developers",
@@ -28,6 +28,7 @@
         "views/crm_interaction_outcome_views.xml",
         "views/crm_partner_duplicate_views.xml",
         "views/account_move_views.xml",
+        "views/account_move_line_views.xml",
         "views/sale_order_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",

@@ -1,7 +1,9 @@
 from . import (
     account_move,
+    account_move_line,
     account_partial_reconcile,
     crm_followup_block,
+    crm_followup_engine,
     crm_followup_level,
     crm_followup_line,
     crm_followup_message,

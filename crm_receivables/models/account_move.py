@@ -35,7 +35,7 @@ class AccountMove(models.Model):
         return [("id", in_operator, query.subselect("move_id"))]
 
     def _crm_followup_block(self, reason, date_end=False, origin=False):
-        """Block the follow-up of these invoices.
+        """Block the follow-up of these entries: every receivable item of each (a disputed invoice).
 
         :param str reason: shown to collectors
         :param date_end: the follow-up resumes by itself after this date (``False``: until lifted)
@@ -49,7 +49,7 @@ class AccountMove(models.Model):
         ])
 
     def _crm_followup_unblock(self, origin=False):
-        """Lift the blocks of these invoices (only those of ``origin`` when given)."""
+        """Lift the blocks of these entries and of their items (only those of ``origin`` when given)."""
         domain = [("move_id", "in", self.ids)]
         if origin:
             domain.append(("origin_ref", "=", f"{origin._name},{origin.id}"))
@@ -89,14 +89,13 @@ class AccountMove(models.Model):
             "context": {"default_move_id": self.id},
         }
 
-    # ------------------------------------------------------------
-    # HISTORY: INTERACTIONS AND PAYMENT PROMISES
-    # ------------------------------------------------------------
+    def _crm_get_receivable_items(self):
+        """The items these entries put on the customer's receivable (debit side): what a promise can cover.
 
-    crm_promise_ids = fields.Many2many(
-        "crm.payment.promise", "crm_payment_promise_account_move_rel", "move_id", "promise_id",
-        string="Payment Promises", copy=False, readonly=True,
-    )
-    crm_has_broken_promise = fields.Boolean(
-        related="commercial_partner_id.crm_has_broken_promise", string="Customer Broke a Promise",
-    )
+        :return: the open ones when there are some, else all of them (an entry already paid keeps its items)
+        """
+        items = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and line.balance > 0 and line.partner_id)
+        open_items = items.filtered(lambda line: not line.reconciled)
+        # an entry whose items are all paid still keeps them
+        return open_items | items.filtered(lambda line: line.move_id not in open_items.move_id)

@@ -2,10 +2,14 @@ from odoo import api, fields, models
 
 
 class CrmFollowupBlock(models.Model):
-    """A pause of the follow-up of one invoice: why, until when, by whom, and on behalf of which record.
+    """A pause of the follow-up of one entry, or of one of its receivable items: why, until when, by whom,
+    and on behalf of which record.
 
-    Other addons block invoices through :meth:`account.move._crm_followup_block` and lift their own blocks
-    with :meth:`_crm_lift` (crm_complaints: a complaint disputing an invoice).
+    A block without item (``move_line_id`` empty) pauses every item of the entry: an invoice disputed in a
+    complaint. A block with an item pauses that item only: one document of a 1C entry that lists many.
+    Other addons block invoices through :meth:`account.move._crm_followup_block` (items through
+    :meth:`account.move.line._crm_followup_block`) and lift their own blocks with :meth:`_crm_lift`
+    (crm_complaints: a complaint disputing an invoice).
     """
 
     _name = "crm.followup.block"
@@ -16,9 +20,15 @@ class CrmFollowupBlock(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    move_id = fields.Many2one("account.move", string="Invoice", required=True, index=True, ondelete="cascade",
-                              domain="[('move_type', 'in', ('out_invoice', 'out_refund'))]")
-    partner_id = fields.Many2one(related="move_id.commercial_partner_id", string="Customer", store=True,
+    move_id = fields.Many2one("account.move", string="Entry", required=True, index=True, ondelete="cascade",
+                              compute="_compute_move_id", store=True, readonly=False, precompute=True,
+                              domain="[('state', '=', 'posted')]")
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Item", index="btree_not_null", ondelete="cascade",
+        domain="[('move_id', '=', move_id), ('account_type', '=', 'asset_receivable')]",
+        help="Only this receivable item is blocked; empty: every item of the entry.",
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", compute="_compute_partner_id", store=True,
                                  index=True)
     company_id = fields.Many2one(related="move_id.company_id", store=True, index=True)
     reason = fields.Char(required=True)
@@ -39,6 +49,18 @@ class CrmFollowupBlock(models.Model):
     def _selection_origin_ref(self):
         """Hook: models that may own a block (extended by crm_complaints)."""
         return [("crm.interaction", self.env._("Interaction"))]
+
+    @api.depends("move_line_id")
+    def _compute_move_id(self):
+        for block in self:
+            block.move_id = block.move_line_id.move_id or block.move_id
+
+    @api.depends("move_id.commercial_partner_id", "move_line_id.partner_id")
+    def _compute_partner_id(self):
+        """The customer of the item, else of the entry (an entry of 1C documents has many customers)."""
+        for block in self:
+            block.partner_id = block.move_line_id.partner_id.commercial_partner_id or \
+                block.move_id.commercial_partner_id
 
     @api.depends("active", "date_end")
     @api.depends_context("date")

@@ -1,6 +1,6 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date
 
 from ..tools import promise as promise_tools
 
@@ -18,11 +18,13 @@ KEPT_SCORES = {"kept": 100.0, "partial": 50.0, "broken": 0.0}
 class CrmPaymentPromise(models.Model):
     """A customer's promise to pay an amount by a date, judged against the real reconciliation.
 
-    A promise concerns some invoices (``move_ids``) or none ("on account"). It stays *open* until the
-    payments reconciled with those invoices (or, on account, the customer's payments) cover the amount
-    — *kept* — or until the promised date plus the company's grace days has passed — *partially kept*
+    A promise covers some open receivable items (``line_ids``: an invoice's, a 1C document's, an opening
+    entry's) or none ("on account"); ``move_ids`` are the entries of those items (writing invoices there
+    covers their receivable items). It stays *open* until the payments reconciled with those items (a
+    payment, or the "settled in 1C" item of a later 1C import; on account, the customer's payments) cover the
+    amount — *kept* — or until the promised date plus the company's grace days has passed — *partially kept*
     or *broken*. It is judged by a daily cron and as soon as a payment is reconciled
-    (see :meth:`account.partial.reconcile.create`).
+    (see :meth:`account.partial.reconcile.create`). While open, it pauses the follow-up of its items.
     """
 
     _name = "crm.payment.promise"
@@ -39,12 +41,20 @@ class CrmPaymentPromise(models.Model):
         "res.partner", string="Customer", required=True, index=True, tracking=True,
         check_company=True, domain="[('is_company', '=', True)]",
     )
+    line_ids = fields.Many2many(
+        "account.move.line", "crm_payment_promise_account_move_line_rel", "promise_id", "line_id",
+        string="Documents", check_company=True,
+        domain="[('partner_id.commercial_partner_id', '=', partner_id), ('account_type', '=', 'asset_receivable'),"
+               " ('parent_state', '=', 'posted'), ('reconciled', '=', False), ('amount_residual', '>', 0)]",
+        help="The open receivable items (invoices, 1C documents, opening balances) the customer promised to "
+             "pay; leave empty for a payment on account.",
+    )
     move_ids = fields.Many2many(
         "account.move", "crm_payment_promise_account_move_rel", "promise_id", "move_id",
-        string="Invoices", check_company=True,
-        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'),"
-               " ('state', '=', 'posted'), ('payment_state', 'in', ('not_paid', 'partial'))]",
-        help="The invoices the customer promised to pay; leave empty for a payment on account.",
+        string="Invoices", check_company=True, compute="_compute_move_ids", store=True, readonly=False,
+        domain="[('commercial_partner_id', '=', partner_id), ('state', '=', 'posted'),"
+               " ('payment_state', 'in', ('not_paid', 'partial'))]",
+        help="The entries of the documents; choosing an invoice here covers its receivable items.",
     )
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
@@ -101,10 +111,15 @@ class CrmPaymentPromise(models.Model):
         for promise in self:
             promise.kept_score = KEPT_SCORES.get(promise.state, 0.0)
 
-    @api.depends("move_ids")
+    @api.depends("line_ids")
+    def _compute_move_ids(self):
+        for promise in self:
+            promise.move_ids = promise.line_ids.move_id
+
+    @api.depends("line_ids")
     def _compute_is_on_account(self):
         for promise in self:
-            promise.is_on_account = not promise.move_ids
+            promise.is_on_account = not promise.line_ids
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -127,16 +142,18 @@ class CrmPaymentPromise(models.Model):
                     promise=promise.display_name,
                 ))
 
-    @api.constrains("partner_id", "move_ids")
+    @api.constrains("partner_id", "line_ids")
     def _check_move_partner(self):
         for promise in self:
-            foreign = promise.move_ids - promise.move_ids.filtered_domain(
-                [("commercial_partner_id", "=", promise.partner_id.id)]
+            foreign = promise.line_ids.filtered(
+                lambda line, p=promise: line.partner_id.commercial_partner_id != p.partner_id
+                or line.account_type != "asset_receivable"
             )
             if foreign:
                 raise ValidationError(self.env._(
-                    "Invoice %(invoice)s is not an invoice of %(customer)s.",
-                    invoice=foreign[0].display_name, customer=promise.partner_id.display_name,
+                    "Document %(document)s is not a receivable of %(customer)s.",
+                    document=foreign[0].crm_document_name or foreign[0].move_id.display_name,
+                    customer=promise.partner_id.display_name,
                 ))
 
     # ------------------------------------------------------------
@@ -145,15 +162,69 @@ class CrmPaymentPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        """File the promise on the commercial entity; default the currency of its first invoice."""
+        """File the promise on the commercial entity; invoices given in ``move_ids`` become their items."""
         partners = self.env["res.partner"].browse({v["partner_id"] for v in vals_list if v.get("partner_id")})
         commercial = {partner.id: partner.commercial_partner_id.id for partner in partners}
         for vals in vals_list:
             if vals.get("partner_id"):
                 vals["partner_id"] = commercial[vals["partner_id"]]
+            self._crm_convert_move_commands(vals, self.env["account.move"])
         promises = super().create(vals_list)
         promises._judge()
         return promises
+
+    def write(self, vals):
+        """Invoices written in ``move_ids`` become their receivable items in ``line_ids``."""
+        if "move_ids" in vals and "line_ids" not in vals:
+            for promise in self:
+                promise_vals = dict(vals)
+                self._crm_convert_move_commands(promise_vals, promise.move_ids)
+                super(CrmPaymentPromise, promise).write(promise_vals)
+            return True
+        if "line_ids" in vals:
+            vals.pop("move_ids", None)
+        return super().write(vals)
+
+    def init(self):
+        """Promises made on invoices before items existed cover the receivable items of those invoices."""
+        self.env.cr.execute(SQL("""
+            INSERT INTO crm_payment_promise_account_move_line_rel (promise_id, line_id)
+            SELECT rel.promise_id, aml.id
+              FROM crm_payment_promise_account_move_rel rel
+              JOIN account_move_line aml ON aml.move_id = rel.move_id
+              JOIN account_account acc ON acc.id = aml.account_id
+             WHERE acc.account_type = 'asset_receivable' AND aml.balance > 0
+               AND NOT EXISTS (SELECT 1 FROM crm_payment_promise_account_move_line_rel done
+                                WHERE done.promise_id = rel.promise_id)
+            ON CONFLICT DO NOTHING
+        """))
+
+    @api.model
+    def _crm_convert_move_commands(self, vals, current_moves):
+        """Replace the ``move_ids`` commands of ``vals`` by ``line_ids`` ones: the entries' receivable items.
+
+        :param dict vals: create/write values, changed in place
+        :param current_moves: the entries the promise has before these commands
+        """
+        if "move_ids" not in vals:
+            return
+        commands = vals.pop("move_ids")
+        if "line_ids" in vals:
+            return
+        ids = list(current_moves.ids)
+        for command in commands or []:
+            if isinstance(command, int):
+                ids.append(command)
+            elif command[0] == Command.SET:
+                ids = list(command[2])
+            elif command[0] == Command.LINK:
+                ids.append(command[1])
+            elif command[0] in (Command.UNLINK, Command.DELETE):
+                ids = [move_id for move_id in ids if move_id != command[1]]
+            elif command[0] == Command.CLEAR:
+                ids = []
+        items = self.env["account.move"].browse(ids)._crm_get_receivable_items()
+        vals["line_ids"] = [Command.set(items.ids)]
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -216,24 +287,25 @@ class CrmPaymentPromise(models.Model):
     def _get_payments(self):
         """Payments received for each promise, as ``{promise_id: [(date, amount), ...]}``.
 
-        Promises on invoices count what was reconciled with those invoices (the payment's date being the
-        date of the reconciliation's latest line); promises on account count the customer's payments
-        booked on the receivable account. Only payments dated from the day the promise was made count.
-        Amounts are in the promise's currency when it is the invoice's one, else in company currency.
+        Promises on items count what was reconciled with those items — a payment, or the "settled in 1C"
+        item of a later 1C import (the date being the reconciliation's latest line's); promises on account
+        count the customer's payments booked on the receivable account. Only payments dated from the day the
+        promise was made count. Amounts are in the promise's currency when it is the item's one, else in
+        company currency.
         """
         result = {promise.id: [] for promise in self}
-        with_moves = self.filtered("move_ids")
-        if with_moves:
+        with_items = self.filtered("line_ids")
+        if with_items:
             partials = self.env["account.partial.reconcile"].sudo().search([
-                ("debit_move_id.move_id", "in", with_moves.move_ids.ids),
+                ("debit_move_id", "in", with_items.line_ids.ids),
                 ("credit_move_id.move_id.move_type", "=", "entry"),
             ])
-            by_move = {}
+            by_item = {}
             for partial in partials:
-                by_move.setdefault(partial.debit_move_id.move_id.id, []).append(partial)
-            for promise in with_moves:
-                for move in promise.move_ids:
-                    for partial in by_move.get(move.id, []):
+                by_item.setdefault(partial.debit_move_id.id, []).append(partial)
+            for promise in with_items:
+                for item in promise.line_ids:
+                    for partial in by_item.get(item.id, []):
                         if partial.max_date < promise.date_made:
                             continue
                         amount = (
@@ -242,7 +314,7 @@ class CrmPaymentPromise(models.Model):
                             else partial.amount
                         )
                         result[promise.id].append((partial.max_date, amount))
-        on_account = self - with_moves
+        on_account = self - with_items
         if on_account:
             lines = self.env["account.move.line"].sudo().search([
                 ("partner_id", "child_of", on_account.partner_id.ids),

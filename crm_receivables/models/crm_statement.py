@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools import statement as statement_tools
 
@@ -15,7 +16,8 @@ class CrmStatement(models.Model):
     """A statement of account for a period (акт сверки взаимных расчетов).
 
     Balances come from the customer's posted receivable journal items, as in the partner ledger: the
-    opening balance before ``date_from``, every invoice, credit note and payment of the period, the closing
+    opening balance before ``date_from``, every document of the period — an invoice or credit note by its
+    number, a 1C document by its number and date, an opening entry by its label, a payment — and the closing
     balance at ``date_to``. It is sent, then confirmed or disputed by the customer, whose signed scan is
     attached.
     """
@@ -65,13 +67,34 @@ class CrmStatement(models.Model):
 
     @api.depends("partner_id", "date_from", "date_to", "company_id")
     def _compute_balances(self):
+        """Balances of all the statements in one grouped query (the list shows them without a query per row)."""
+        ready = self.filtered(lambda st: st.partner_id and st.date_from and st.date_to and st.company_id)
+        days = {}  # (commercial partner id, company id) -> [(day, balance, debit, credit)]
+        if ready:
+            domain = [
+                ("partner_id", "child_of", ready.partner_id.commercial_partner_id.ids),
+                ("company_id", "in", ready.company_id.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("date", "<=", max(ready.mapped("date_to"))),
+            ]
+            for partner, company, day, balance, debit, credit in self.env["account.move.line"]._read_group(
+                domain, ["partner_id", "company_id", "date:day"], ["balance:sum", "debit:sum", "credit:sum"],
+            ):
+                key = (partner.commercial_partner_id.id, company.id)
+                days.setdefault(key, []).append((day, balance, debit, credit))
         for statement in self:
-            data = statement._get_statement_data() if statement.partner_id and statement.date_from and \
-                statement.date_to else statement_tools.build_statement(0.0, [])
-            statement.opening_balance = data["opening"]
-            statement.total_debit = data["debit"]
-            statement.total_credit = data["credit"]
-            statement.closing_balance = data["closing"]
+            rows = days.get((statement.partner_id.commercial_partner_id.id, statement.company_id.id), []) \
+                if statement in ready else []
+            digits = statement.company_id.currency_id.decimal_places or 2
+            opening = sum(row[1] for row in rows if row[0] < statement.date_from)
+            period = [row for row in rows if statement.date_from <= row[0] <= statement.date_to]
+            debit = sum(row[2] for row in period)
+            credit = sum(row[3] for row in period)
+            statement.opening_balance = round(opening, digits)
+            statement.total_debit = round(debit, digits)
+            statement.total_credit = round(credit, digits)
+            statement.closing_balance = round(opening + debit - credit, digits)
 
     # ------------------------------------------------------------
     # CONSTRAINTS
@@ -161,20 +184,37 @@ class CrmStatement(models.Model):
         lines = Line.search([*domain, ("date", ">=", self.date_from), ("date", "<=", self.date_to)],
                             order="date, move_id, id")
         movements = [
-            {"date": line.date, "document": self._get_document_label(line.move_id),
+            {"date": line.date, "document": self._get_document_label(line),
              "debit": line.debit, "credit": line.credit}
             for line in lines
         ]
         return statement_tools.build_statement(opening or 0.0, movements,
                                                digits=self.company_id.currency_id.decimal_places)
 
-    def _get_document_label(self, move):
-        """How a journal entry is named in the statement (hook)."""
+    def _get_document_label(self, line):
+        """How a receivable item is named in the statement (hook).
+
+        An invoice or credit note by its type and number, a payment by its number, any other item (a 1C
+        document, an opening entry typed by hand, a settlement from 1C) by its document number or label, with
+        the document's date when it is not the day of the entry.
+
+        :param line: the ``account.move.line`` (an ``account.move`` is accepted for compatibility)
+        :return: str
+        """
+        if line._name == "account.move":
+            line = line.line_ids.filtered(lambda ln: ln.account_type == "asset_receivable")[:1] or line.line_ids[:1]
+        move = line.move_id
         labels = {
             "out_invoice": self.env._("Invoice"),
             "out_refund": self.env._("Credit Note"),
-            "entry": self.env._("Payment"),
+            "out_receipt": self.env._("Receipt"),
         }
-        label = labels.get(move.move_type, move.move_type)
-        ref = move.ref or move.name
-        return f"{label} {move.name}" if ref == move.name else f"{label} {move.name} ({ref})"
+        if move.move_type in labels or move.origin_payment_id or move.statement_line_id:
+            label = labels.get(move.move_type) or self.env._("Payment")
+            ref = move.ref or move.name
+            return f"{label} {move.name}" if ref == move.name else f"{label} {move.name} ({ref})"
+        name = line.crm_document_name or move.name
+        if line.crm_document_date and line.crm_document_date != line.date:
+            return self.env._("%(document)s of %(date)s", document=name,
+                              date=format_date(self.env, line.crm_document_date))
+        return name

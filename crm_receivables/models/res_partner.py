@@ -62,7 +62,16 @@ class ResPartner(models.Model):
     crm_overdue_amount = fields.Monetary(
         string="Overdue Amount", compute="_compute_crm_overdue_amount", currency_field="currency_id",
         groups="account.group_account_invoice,account.group_account_readonly",
-        help="Amount due on the customer's posted invoices past their due date (company currency).")
+        help="Left to pay on the customer's open receivable items past their due date — invoices, 1C "
+             "documents, opening entries (company currency).")
+    crm_total_due = fields.Monetary(
+        string="Total Due", compute="_compute_crm_overdue_amount", currency_field="currency_id",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="Left to pay on all the customer's open receivable items, due or not (company currency).")
+    crm_open_item_count = fields.Integer(
+        string="Open Items", compute="_compute_crm_overdue_amount",
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="Number of the customer's documents still to be paid.")
     crm_last_contact_date = fields.Datetime(
         string="Last Contact", compute="_compute_crm_last_contact", groups="base.group_user")
     crm_next_activity_date = fields.Date(
@@ -97,24 +106,52 @@ class ResPartner(models.Model):
             partner.crm_broken_promise_count = recent_broken.get(partner.commercial_partner_id.id, 0)
             partner.crm_has_broken_promise = bool(partner.crm_broken_promise_count)
 
-    @api.depends_context("company")
+    @api.depends_context("company", "date")
     def _compute_crm_overdue_amount(self):
-        """Overdue residual of the customers' invoices (and credit notes), in one grouped query."""
+        """Figures of the customers' open receivable items, in one grouped SQL query for the whole batch.
+
+        Open items (``account.move.line._crm_open_item_domain``: invoices, 1C documents, opening entries...)
+        are what is owed; the overdue ones are past their due date.
+        """
         today = fields.Date.context_today(self)
         commercial = self.commercial_partner_id
-        amounts = dict(self.env["account.move"]._read_group(
-            [
-                ("commercial_partner_id", "in", commercial.ids),
-                ("company_id", "in", self.env.companies.ids),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-                ("invoice_date_due", "<", today),
-            ],
-            ["commercial_partner_id"], ["amount_residual_signed:sum"],
-        ))
+        figures = {}  # commercial partner id -> (overdue, total, count)
+        if commercial.ids:
+            Line = self.env["account.move.line"]
+            Line.flush_model(["amount_residual", "date_maturity", "partner_id", "reconciled", "parent_state",
+                              "account_id", "company_id"])
+            query = Line._search([*Line._crm_open_item_domain(),
+                                  ("partner_id.commercial_partner_id", "in", commercial.ids)])
+            partner_alias = query.join(query.table, "partner_id", "res_partner", "id", "crm_partner")
+            customer = SQL.identifier(partner_alias, "commercial_partner_id")
+            residual = SQL.identifier(query.table, "amount_residual")
+            query.groupby = customer
+            rows = self.env.execute_query(query.select(
+                customer,
+                SQL("COALESCE(SUM(%s) FILTER (WHERE %s < %s), 0)", residual,
+                    SQL.identifier(query.table, "date_maturity"), today),
+                SQL("SUM(%s)", residual),
+                SQL("COUNT(*)"),
+            ))
+            figures = {row[0]: row[1:] for row in rows}
         for partner in self:
-            partner.crm_overdue_amount = amounts.get(partner.commercial_partner_id, 0.0)
+            overdue, total, count = figures.get(partner.commercial_partner_id.id, (0.0, 0.0, 0))
+            partner.crm_overdue_amount = overdue
+            partner.crm_total_due = total
+            partner.crm_open_item_count = count
+
+    def action_crm_view_open_items(self):
+        """Open the customer's open receivable items (smart button): every document still to be paid."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "crm_receivables.account_move_line_action_crm_open_items")
+        commercial = self.commercial_partner_id
+        action["domain"] = [
+            *self.env["account.move.line"]._crm_open_item_domain(),
+            ("partner_id", "child_of", commercial.id),
+        ]
+        action["display_name"] = self.env._("Open Items: %(customer)s", customer=commercial.display_name)
+        return action
 
     def _compute_crm_last_contact(self):
         """Date of the latest interaction, whatever the channel (one grouped query)."""
@@ -273,7 +310,7 @@ class ResPartner(models.Model):
     def action_crm_followup_run(self):
         """Run the follow-up of this customer now (button)."""
         self.ensure_one()
-        self.env["crm.followup.message"]._crm_followup_run(partners=self.commercial_partner_id)
+        self.env["crm.followup.engine"]._run(partners=self.commercial_partner_id)
         return self.action_crm_view_followup_messages()
 
     def action_crm_view_followup_messages(self):

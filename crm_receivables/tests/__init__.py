@@ -6,6 +6,7 @@ from . import (
     test_crm_receivables_tour,
     test_followup,
     test_followup_delivery,
+    test_followup_items,
     test_followup_tour,
     test_import_1c,
     test_interaction_suggestions,

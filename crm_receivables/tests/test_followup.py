@@ -60,7 +60,7 @@ class TestFollowupCommon(AccountTestInvoicingCommon):
     def _run(self, day, partners=None, **kwargs):
         partners = partners or (self.customer_email | self.customer_sms | self.customer_none)
         with freeze_time(day):
-            return self.env["crm.followup.message"]._crm_followup_run(partners=partners, **kwargs)
+            return self.env["crm.followup.engine"]._run(partners=partners, **kwargs)
 
     def _messages(self, partners=None):
         partners = partners or (self.customer_email | self.customer_sms | self.customer_none)
@@ -313,24 +313,24 @@ class TestFollowupIdempotency(TestFollowupCommon):
     def test_crash_after_first_batch_then_rerun(self):
         self._invoices()
         day = DUE + timedelta(days=3)
-        Message = self.registry["crm.followup.message"]
-        original = Message._crm_followup_send_email
+        Engine = self.registry["crm.followup.engine"]
+        original = Engine._send_email
         calls = []
 
-        def crashing(message):
+        def crashing(engine, message):
             calls.append(message.id)
             if len(calls) > 3:
                 raise RuntimeError("worker killed")
-            return original(message)
+            return original(engine, message)
 
-        Message._crm_followup_send_email = crashing
+        Engine._send_email = crashing
         crashed = False
         try:  # not assertRaises: it would roll back what the worker kept before the crash
             self._run(day, self.partners, batch_size=3)
         except RuntimeError:
             crashed = True
         finally:
-            Message._crm_followup_send_email = original
+            Engine._send_email = original
         self.assertTrue(crashed)
         messages = self._messages(self.partners)
         self.assertEqual(len(messages), 7, "generation finished before the crash")
@@ -342,16 +342,16 @@ class TestFollowupIdempotency(TestFollowupCommon):
         """Worker A generated and holds the queued rows; worker B's run neither duplicates nor loses."""
         self._invoices()
         day = DUE + timedelta(days=3)
-        Message = self.env["crm.followup.message"]
+        Engine = self.env["crm.followup.engine"]
         with freeze_time(day):
-            candidates = Message._crm_followup_get_candidates(day, self.partners)
+            candidates = Engine._get_candidates(day, self.partners)
             # both workers computed the same candidates before either inserted anything
-            self.assertEqual(Message._crm_followup_generate(candidates, day), 14)
-            self.assertEqual(Message._crm_followup_generate(candidates, day), 0, "ON CONFLICT DO NOTHING")
-            queued = Message._crm_followup_lock_queued(ids=self._messages(self.partners).ids)
+            self.assertEqual(Engine._generate(candidates, day), 14)
+            self.assertEqual(Engine._generate(candidates, day), 0, "ON CONFLICT DO NOTHING")
+            queued = Engine._lock_queued(ids=self._messages(self.partners).ids)
             self.assertEqual(len(queued), 7)
-            sent_a = queued._crm_followup_send_locked()
-            sent_b = queued._crm_followup_send_locked()
+            sent_a = Engine._send_locked(queued)
+            sent_b = Engine._send_locked(queued)
         self.assertEqual((sent_a, sent_b), (7, 0), "the second worker finds nothing left to send")
         self._run(day, self.partners)
         self._assert_exactly_once()

@@ -18,7 +18,7 @@ class TestFollowupTour(HttpCase):
             "invoice_line_ids": [(0, 0, {"name": "Service", "quantity": 1, "price_unit": 5000.0})],
         })
         move.action_post()
-        self.env["crm.followup.message"]._crm_followup_run(partners=partner)
+        self.env["crm.followup.engine"]._run(partners=partner)
         message = self.env["crm.followup.message"].search([("partner_id", "=", partner.id)])
         self.assertEqual(message.state, "to_review")
         self.assertEqual(message.level_id, level)

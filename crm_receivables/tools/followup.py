@@ -1,6 +1,7 @@
-"""Pure decision logic of the follow-up of overdue invoices (no ORM).
+"""Pure decision logic of the follow-up of overdue receivable items (no ORM).
 
-* :func:`pick_level` — which level an invoice reaches after a number of days past its due date;
+* :func:`pick_level` — which level an item reaches after a number of days past its due date;
+* :func:`groups_reaching_threshold` — which groups of items (customer, policy, currency) are worth a reminder;
 * :func:`choose_channel` — the channel of a customer, from their preferences and what is possible;
 * :func:`in_quiet_hours` / :func:`next_allowed_time` — the customer's quiet hours and days.
 """
@@ -39,6 +40,25 @@ def pick_level(days_overdue, levels, escalate_from=None):
             if index < len(keys) and (reached is None or keys.index(reached) < index):
                 reached = keys[index]
     return reached
+
+
+def groups_reaching_threshold(entries, minimums, roundings=None):
+    """Return the groups whose total amount reaches their minimum.
+
+    :param entries: iterable of ``(group_key, amount)``; a group is e.g. (policy, currency) of one customer
+    :param dict minimums: ``{group_key: minimum amount}`` (a missing key: no minimum)
+    :param dict roundings: ``{group_key: rounding}`` of the currency; totals closer than half of it to the
+        minimum count as reaching it (0.01 by default)
+    :return: set of the group keys that reach their minimum
+    """
+    totals = {}
+    for key, amount in entries:
+        totals[key] = totals.get(key, 0.0) + (amount or 0.0)
+    roundings = roundings or {}
+    return {
+        key for key, total in totals.items()
+        if total >= (minimums.get(key) or 0.0) - roundings.get(key, 0.01) / 2
+    }
 
 
 def parse_channels(value):

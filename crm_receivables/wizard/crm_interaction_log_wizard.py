@@ -35,6 +35,13 @@ class CrmInteractionLogWizard(models.TransientModel):
     summary = fields.Char(help="Left empty: the name of the outcome.")
     duration = fields.Float()
     promise_amount = fields.Monetary(string="Promised Amount")
+    promise_line_ids = fields.Many2many(
+        "account.move.line", string="Promised Documents",
+        domain="[('partner_id.commercial_partner_id', '=', partner_id), ('account_type', '=', 'asset_receivable'),"
+               " ('parent_state', '=', 'posted'), ('reconciled', '=', False), ('amount_residual', '>', 0),"
+               " ('company_id', '=', company_id)]",
+        help="The open documents the promise covers (invoices, 1C documents, opening balances). Empty: the "
+             "invoices above, or a payment on account.")
     promise_date = fields.Date(string="Promised Payment Date")
     activity_type_id = fields.Many2one("mail.activity.type", string="Next Activity",
                                        domain="[('res_model', 'in', (False, 'crm.interaction'))]")
@@ -80,6 +87,12 @@ class CrmInteractionLogWizard(models.TransientModel):
         result["partner_id"] = partner.id
         return result
 
+    @api.onchange("promise_line_ids")
+    def _onchange_promise_line_ids(self):
+        """The promised amount defaults to what is due on the documents chosen."""
+        if self.promise_line_ids:
+            self.promise_amount = sum(self.promise_line_ids.mapped("amount_residual_currency"))
+
     @api.onchange("outcome_id")
     def _onchange_outcome_id(self):
         """The outcome proposes its next activity; a promise defaults to what is due on the invoices."""
@@ -88,7 +101,9 @@ class CrmInteractionLogWizard(models.TransientModel):
             self.activity_type_id = outcome.activity_type_id
             self.activity_date = fields.Date.add(fields.Date.context_today(self), days=outcome.activity_delay_days)
             self.activity_summary = outcome.activity_summary
-        if outcome.is_promise and not self.promise_amount and self.move_ids:
+        if outcome.is_promise and not self.promise_amount and self.promise_line_ids:
+            self.promise_amount = sum(self.promise_line_ids.mapped("amount_residual_currency"))
+        elif outcome.is_promise and not self.promise_amount and self.move_ids:
             self.promise_amount = sum(self.move_ids.mapped("amount_residual"))
 
     # ------------------------------------------------------------
@@ -146,13 +161,16 @@ class CrmInteractionLogWizard(models.TransientModel):
         }
 
     def _prepare_promise_values(self, interaction):
-        """Values of the payment promise made during the interaction (hook)."""
+        """Values of the payment promise made during the interaction (hook): it covers the documents chosen,
+        else the receivable items of the invoices."""
         self.ensure_one()
+        items = self.promise_line_ids or \
+            self.move_ids.filtered(lambda m: m.state == "posted")._crm_get_receivable_items()
         return {
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
-            "move_ids": [Command.set(self.move_ids.filtered(lambda m: m.state == "posted").ids)],
+            "line_ids": [Command.set(items.ids)],
             "amount": self.promise_amount,
             "promised_date": self.promise_date,
             "interaction_id": interaction.id,

@@ -4,6 +4,7 @@ from datetime import datetime
 
 from crm_receivables.tools.followup import (
     choose_channel,
+    groups_reaching_threshold,
     in_quiet_hours,
     next_allowed_time,
     parse_channels,
@@ -90,3 +91,17 @@ def test_next_allowed_time():
     friday = datetime(2026, 3, 6, 19, 30)
     assert next_allowed_time(friday, "Europe/Moscow", 21.0, 9.0, parse_days("6,7")) == datetime(2026, 3, 9, 6, 0)
     assert next_allowed_time(now, "UTC", quiet_days=range(1, 8)) is None
+
+
+def test_groups_reaching_threshold_sum_the_items_of_a_group():
+    entries = [(("std", "RUB"), 50.0), (("std", "RUB"), 60.0), (("std", "USD"), 5.0), (("vip", "RUB"), 10.0)]
+    minimums = {("std", "RUB"): 100.0, ("std", "USD"): 10.0}
+    assert groups_reaching_threshold(entries, minimums) == {("std", "RUB"), ("vip", "RUB")}, \
+        "two small documents together reach the minimum; no minimum: always"
+
+
+def test_groups_reaching_threshold_rounding_and_empty():
+    assert groups_reaching_threshold([("a", 99.996)], {"a": 100.0}) == {"a"}
+    assert groups_reaching_threshold([("a", 99.4)], {"a": 100.0}, {"a": 1.0}) == set()
+    assert groups_reaching_threshold([("a", 99.6)], {"a": 100.0}, {"a": 1.0}) == {"a"}
+    assert groups_reaching_threshold([], {"a": 100.0}) == set()

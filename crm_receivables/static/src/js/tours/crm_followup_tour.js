@@ -25,6 +25,7 @@ registry.category("web_tour.tours").add("crm_followup_review_queue", {
         {
             content: "The communication waits in its level's column",
             trigger: ".o_kanban_group .o_kanban_record:contains('Tour Debtor LLC')",
+            timeout: 30000,
         },
         {
             content: "Send it",
@@ -34,6 +35,8 @@ registry.category("web_tour.tours").add("crm_followup_review_queue", {
         {
             content: "Sent communications leave the review queue",
             trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains('Tour Debtor LLC')))",
+            // sending renders and attaches the invoice PDF (the level asks for it): slow on a loaded machine
+            timeout: 30000,
         },
     ],
 });

@@ -1,0 +1,683 @@
+import logging
+
+from markupsafe import Markup, escape
+
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount, format_date, html2plaintext
+
+from ..tools import followup as followup_tools
+
+_logger = logging.getLogger(__name__)
+
+# states in which a communication is still to be sent (new lines of the customer join it)
+OPEN_STATES = ("to_review", "queued", "postponed")
+
+
+class CrmFollowupEngine(models.AbstractModel):
+    """The follow-up engine: selects the open receivable items, decides their levels, gathers them into one
+    communication per customer, sends it, follows its delivery and falls back to another channel.
+
+    The unit of collection is the open receivable item (``account.move.line``, see
+    :meth:`account.move.line._crm_open_item_domain`): a customer invoice's receivable line, a document imported
+    from 1C, an opening entry typed by an accountant. The communication itself (``crm.followup.message``) keeps
+    its life cycle (review, send, skip, postpone); the engine holds no data.
+
+    A run is idempotent and safe with two workers: an item reaches each level once (``UNIQUE(move_line_id,
+    level_id)`` + ``ON CONFLICT DO NOTHING``), lines are gathered and communications sent under
+    ``FOR UPDATE SKIP LOCKED``.
+
+    Extension points ("override this"):
+
+    - :meth:`_get_candidate_domain` — which items are followed up;
+    - :meth:`_get_item_policy` — the policy of an item;
+    - :meth:`_get_channel_selection` and ``_send_<channel>`` — add a channel (a messenger);
+    - :meth:`_get_contact`, :meth:`_get_collector`, :meth:`_get_capabilities` — addressee, collector, what
+      is possible;
+    - :meth:`_prepare_interaction_values` — the interaction logged for a sent communication;
+    - :meth:`_get_attachments` — the documents attached to an email.
+    """
+
+    _name = "crm.followup.engine"
+    _description = "Follow-up Engine"
+
+    # ------------------------------------------------------------
+    # ENTRY POINTS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_process_followup(self, batch_size=200):
+        """Daily cron: follow delivery, fall back, generate and send, in batches with progress."""
+        return self._run(batch_size=batch_size, auto_commit=not modules.module.current_test)
+
+    @api.model
+    def _run(self, partners=None, batch_size=200, auto_commit=False):
+        """One follow-up run (cron or "Run now"); safe to repeat at any time.
+
+        :param partners: restrict to these customers (``None``: all)
+        :param int batch_size: customers per generation batch, communications per sending batch
+        :param bool auto_commit: commit after each batch (cron only): a crash loses no finished batch
+        :return: dict of counters ``customers``, ``lines`` (inserted), ``sent``
+        """
+        today = fields.Date.context_today(self)
+        self._sync_delivery()
+        self._release_postponed(today)
+        self._fallback()
+        candidates = self._get_candidates(today, partners)
+        partner_ids = sorted(candidates)
+        done = 0
+        created = 0
+        for start in range(0, len(partner_ids), batch_size):
+            batch = {pid: candidates[pid] for pid in partner_ids[start:start + batch_size]}
+            with self.env.cr.savepoint():
+                created += self._generate(batch, today)
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
+            if auto_commit:  # cron only: a crash keeps the finished batches
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        sent = 0
+        while True:
+            with self.env.cr.savepoint():
+                batch_sent = self._send_locked(limit=batch_size)
+            sent += batch_sent
+            if auto_commit:  # cron only: a crash keeps the finished batches
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if batch_sent < batch_size:
+                break
+        self._reschedule_cron()
+        return {"customers": len(partner_ids), "lines": created, "sent": sent}
+
+    # ------------------------------------------------------------
+    # CANDIDATES AND LEVELS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_candidate_domain(self, today):
+        """Return the domain of the items that may be followed up.
+
+        Override this to follow up fewer items (a journal, an account) or to add conditions; the default is
+        every open receivable item of the current companies whose follow-up is not blocked.
+
+        :param date today: the day of the run
+        :return: a domain on ``account.move.line``
+        :rtype: list
+        """
+        return [
+            *self.env["account.move.line"]._crm_open_item_domain(),
+            ("crm_followup_blocked", "=", False),
+        ]
+
+    @api.model
+    def _get_item_policy(self, item, defaults):
+        """Return the follow-up policy of an item: its entry's, else its customer's, else the company's.
+
+        Override this to choose the policy otherwise (by journal, by sales team...).
+
+        :param item: the ``account.move.line``
+        :param dict defaults: ``{res.company: crm.followup.policy}``, the companies' default policies
+        :return: ``crm.followup.policy`` (empty: the item is not followed up)
+        """
+        return item._crm_get_followup_policy(defaults)
+
+    @api.model
+    def _get_candidates(self, today, partners=None):
+        """Items and the level each one reaches today, by customer — in a fixed number of queries.
+
+        :param date today: the day of the run
+        :param partners: restrict to these customers (``None``: all)
+        :return: ``{commercial partner id: [(item, level, days overdue), ...]}`` (only pairs not generated yet)
+        """
+        domain = self._get_candidate_domain(today)
+        if partners is not None:
+            domain.append(("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids))
+        items = self.env["account.move.line"].search(domain, order="partner_id, date_maturity, id")
+        if not items:
+            return {}
+        Policy = self.env["crm.followup.policy"]
+        Level = self.env["crm.followup.level"]
+        defaults = {company: Policy._get_company_default(company) for company in items.company_id}
+        reached = {}  # item id -> levels already generated
+        for item, level in self.env["crm.followup.line"]._read_group(
+            [("move_line_id", "in", items.ids)], ["move_line_id", "level_id"],
+        ):
+            reached[item.id] = reached.get(item.id, Level) | level
+        pause, escalate = self._get_promise_state(items, today)
+        result = {}
+        for item in items:
+            if item.id in pause:
+                continue  # open promise: no escalation until the promised date + grace
+            policy = self._get_item_policy(item, defaults)
+            if not policy or not policy.level_ids:
+                continue
+            days = followup_tools.days_between(item.date_maturity, today)
+            done = reached.get(item.id, Level)
+            top = max(done, key=lambda lvl: lvl.delay) if done else None
+            escalate_from = top.id if top and item.id in escalate else None
+            key = followup_tools.pick_level(
+                days, [(lvl.id, lvl.delay) for lvl in policy.level_ids], escalate_from=escalate_from,
+            )
+            if not key:
+                continue
+            level = Level.browse(key)
+            if level in done or (top and level.delay <= top.delay):
+                continue
+            result.setdefault(item.partner_id.commercial_partner_id.id, []).append((item, level, days))
+        return self._apply_thresholds(result)
+
+    @api.model
+    def _apply_thresholds(self, candidates):
+        """Drop a customer's items of a currency when their total is below the policy's minimum.
+
+        :param dict candidates: as returned by :meth:`_get_candidates`
+        :return: the candidates that are kept, same shape
+        """
+        result = {}
+        for partner_id, entries in candidates.items():
+            keys = [(level.policy_id, item.currency_id) for item, level, _days in entries]
+            amounts = [entry[0].amount_residual_currency for entry in entries]
+            reached = followup_tools.groups_reaching_threshold(
+                list(zip(keys, amounts, strict=True)),
+                {key: key[0]._get_threshold(key[1]) for key in set(keys)},
+                {key: key[1].rounding for key in set(keys)},
+            )
+            kept = [entry for key, entry in zip(keys, entries, strict=True) if key in reached]
+            if kept:
+                result[partner_id] = kept
+        return result
+
+    @api.model
+    def _get_promise_state(self, items, today):
+        """Items paused by an open payment promise, and items to escalate after a broken one.
+
+        A promise covers its items (``crm.payment.promise.line_ids``); a promise on account covers every item
+        of the customer.
+
+        :param items: ``account.move.line`` candidates
+        :param date today: the day of the run
+        :return: ``(paused item ids, item ids to escalate)``
+        """
+        if "crm.payment.promise" not in self.env:
+            return set(), set()
+        promises = self.env["crm.payment.promise"].sudo().search([
+            ("partner_id", "in", items.partner_id.commercial_partner_id.ids),
+            ("state", "in", ("open", "broken")),
+        ])
+        if not promises:
+            return set(), set()
+        last_line = dict(self.env["crm.followup.line"]._read_group(
+            [("move_line_id", "in", items.ids)], ["move_line_id"], ["date:max"],
+        ))
+        by_partner = {}
+        for item in items:
+            by_partner.setdefault(item.partner_id.commercial_partner_id.id, []).append(item)
+        item_ids = set(items.ids)
+        pause, escalate = set(), set()
+        for promise in promises:
+            if promise.line_ids:
+                covered = [line for line in promise.line_ids if line.id in item_ids]
+            else:  # on account: all the customer's items
+                covered = by_partner.get(promise.partner_id.id, [])
+            for item in covered:
+                if promise.state == "open" and promise.date_deadline and promise.date_deadline >= today:
+                    pause.add(item.id)
+                elif promise.state == "broken":
+                    last = last_line.get(item)
+                    judged = promise.date_judged or promise.promised_date
+                    # once: the escalated line is dated the day the promise was judged broken
+                    if last and judged and judged > last:
+                        escalate.add(item.id)
+        return pause, escalate - pause
+
+    # ------------------------------------------------------------
+    # GENERATION
+    # ------------------------------------------------------------
+
+    @api.model
+    def _generate(self, candidates, today):
+        """Insert the (item, level) lines, then gather the lines into one communication per customer.
+
+        Both steps are idempotent: the UNIQUE (item, level) constraint drops a second insert, and the lines
+        without communication are taken under ``FOR UPDATE SKIP LOCKED``.
+
+        :param dict candidates: as returned by :meth:`_get_candidates`
+        :param date today: the day of the run
+        :return: number of lines inserted
+        """
+        inserted = self._insert_lines(candidates, today)
+        if candidates:
+            self._gather(list(candidates))
+        return inserted
+
+    @api.model
+    def _insert_lines(self, candidates, today):
+        """Insert the (item, level) lines in one statement; pairs already there are skipped.
+
+        :return: number of lines inserted
+        """
+        values = [
+            SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
+                item.id, item.move_id.id, level.id, partner_id, item.company_id.id, today,
+                item.amount_residual_currency, days, self.env.uid, self.env.uid)
+            for partner_id, entries in candidates.items() for item, level, days in entries
+        ]
+        if not values:
+            return 0
+        self.env.cr.execute(SQL(
+            """INSERT INTO crm_followup_line (move_line_id, move_id, level_id, partner_id, company_id, date,
+                                              amount_residual, days_overdue,
+                                              create_uid, create_date, write_uid, write_date)
+               VALUES %s
+               ON CONFLICT (move_line_id, level_id) DO NOTHING
+               RETURNING id""",
+            SQL(", ").join(values),
+        ))
+        inserted = len(self.env.cr.fetchall())
+        self.env["crm.followup.line"].invalidate_model()
+        return inserted
+
+    @api.model
+    def _gather(self, partner_ids):
+        """Attach the lines without communication (locked) to one open communication per customer.
+
+        :param list partner_ids: the customers whose lines are gathered
+        :return: the communications created
+        """
+        Message = self.env["crm.followup.message"]
+        Line = self.env["crm.followup.line"]
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """SELECT id FROM crm_followup_line
+                WHERE message_id IS NULL AND partner_id IN %s
+                ORDER BY id
+                  FOR UPDATE SKIP LOCKED""",
+            tuple(partner_ids),
+        ))
+        lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
+        if not lines:
+            return Message
+        open_messages = Message.search([("partner_id", "in", lines.partner_id.ids), ("state", "in", OPEN_STATES),
+                                        ("date_sent", "=", False)])
+        by_key = {(m.partner_id, m.company_id): m for m in open_messages}
+        groups = {}
+        for line in lines:
+            key = (line.partner_id, line.company_id)
+            groups[key] = groups.get(key, Line) | line
+        to_create = []
+        to_prepare = Message
+        for (partner, company), group in groups.items():
+            message = by_key.get((partner, company))
+            top = max(group.level_id, key=lambda lvl: lvl.delay)
+            if message:
+                group.message_id = message
+                if top.delay > message.level_id.delay:
+                    message.level_id = top
+                to_prepare |= message
+            else:
+                to_create.append((partner, company, top, group))
+        created = Message
+        if to_create:
+            created = Message.create([
+                {"partner_id": partner.id, "company_id": company.id, "level_id": level.id,
+                 "line_ids": [fields.Command.set(group.ids)]}
+                for partner, company, level, group in to_create
+            ])
+        self._prepare(to_prepare | created)
+        return created
+
+    # ------------------------------------------------------------
+    # PREPARATION: addressee, channel, schedule, texts
+    # ------------------------------------------------------------
+
+    @api.model
+    def _get_channel_selection(self):
+        """Return the channels a communication can use.
+
+        To add a channel (a messenger), override this method and define ``_send_<channel>(message)``.
+
+        :return: list of ``(key, label)``
+        """
+        return [
+            ("email", self.env._("Email")),
+            ("sms", self.env._("SMS")),
+            ("letter", self.env._("Letter")),
+            ("call", self.env._("Phone Call")),
+        ]
+
+    @api.model
+    def _prepare(self, messages, excluded=()):
+        """Choose the addressee, channel, schedule and texts of the communications (before sending).
+
+        :param messages: ``crm.followup.message`` records
+        :param excluded: channels not to use (they failed)
+        """
+        now = fields.Datetime.now()
+        labels = dict(self._get_channel_selection())
+        for message in messages:
+            partner = message.partner_id
+            contact = self._get_contact(message)
+            excluded_all = set(followup_tools.parse_channels(message.excluded_channels)) | set(excluded)
+            preferences = followup_tools.parse_channels(contact.crm_followup_channels) or \
+                followup_tools.parse_channels(partner.crm_followup_channels)
+            channel, reasons = followup_tools.choose_channel(
+                preferences, self._get_capabilities(message, contact), excluded=excluded_all,
+            )
+            note = "; ".join(f"{labels.get(ch, ch)}: {reason}" for ch, reason in reasons)
+            vals = {
+                "contact_id": contact.id,
+                "channel": channel,
+                "channel_note": note,
+                "lang": contact.lang or partner.lang or self.env.lang,
+                "user_id": self._get_collector(message).id,
+                "excluded_channels": ",".join(sorted(excluded_all)),
+            }
+            if not channel:
+                vals.update(state="failed", failure_reason=self.env._("No channel is possible."))
+            else:
+                if message.state == "queued" and message.level_id.needs_review:
+                    vals["state"] = "to_review"
+                if channel in ("email", "sms"):
+                    when = followup_tools.next_allowed_time(
+                        now, partner.tz or contact.tz or "UTC",
+                        partner.crm_followup_quiet_start, partner.crm_followup_quiet_end,
+                        followup_tools.parse_days(partner.crm_followup_quiet_days),
+                    )
+                    vals["date_scheduled"] = when if when and when > now else False
+            message.write(vals)
+            self._render(message)
+
+    @api.model
+    def _get_contact(self, message):
+        """Return the addressee: the billing contact of the customer if any, else the customer itself.
+
+        Override this to address someone else (the accountant of a group).
+
+        :return: ``res.partner``
+        """
+        invoice_contacts = message.partner_id.child_ids.filtered(lambda c: c.type == "invoice")
+        return invoice_contacts[:1] or message.partner_id
+
+    @api.model
+    def _get_collector(self, message):
+        """Return the collector responsible for the customer: their collector, salesperson, or the user.
+
+        :return: ``res.users``
+        """
+        partner = message.partner_id
+        collector = partner["crm_collector_id"] if "crm_collector_id" in partner._fields else False
+        return collector or partner.user_id or self.env.user
+
+    @api.model
+    def _get_capabilities(self, message, contact):
+        """Return the channels impossible for ``contact`` and why (opt-outs, missing data).
+
+        Override this with :meth:`_get_channel_selection` for a new channel.
+
+        :return: ``{channel: reason}``
+        """
+        partner = message.partner_id
+        reasons = {}
+        email = contact.email or partner.email
+        if not email:
+            reasons["email"] = self.env._("no email")
+        elif (contact if contact.email else partner).sudo().is_blacklisted:
+            reasons["email"] = self.env._("email blacklisted")
+        number_partner = contact if (contact.mobile or contact.phone) else partner
+        if not (number_partner.mobile or number_partner.phone):
+            reasons["sms"] = self.env._("no phone")
+        elif number_partner.sudo().phone_sanitized_blacklisted:
+            reasons["sms"] = self.env._("phone blacklisted")
+        if not (contact.street or partner.street) or not (contact.city or partner.city):
+            reasons["letter"] = self.env._("no postal address")
+        if not (number_partner.mobile or number_partner.phone):
+            reasons["call"] = self.env._("no phone")
+        return reasons
+
+    @api.model
+    def _render(self, message):
+        """Render subject and text in the customer's language (editable in review until sent)."""
+        level = message.level_id.with_context(lang=message.lang)
+        if message.channel == "email" and level.mail_template_id:
+            template = level.mail_template_id.with_context(lang=message.lang)
+            message.subject = template._render_field("subject", message.ids)[message.id]
+            message.body = template._render_field("body_html", message.ids)[message.id]
+        elif message.channel == "sms" and level.sms_template_id:
+            template = level.sms_template_id.with_context(lang=message.lang)
+            message.body = template._render_field("body", message.ids)[message.id]
+            message.subject = False
+        else:
+            message.subject = level.name
+            message.body = level.letter_text or False
+
+    # ------------------------------------------------------------
+    # SENDING
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lock_queued(self, limit=None, ids=None):
+        """Lock the queued communications due for sending; locked rows of another worker are skipped.
+
+        :param int limit: at most this many
+        :param ids: only among these communications
+        :return: ``crm.followup.message`` locked in this transaction
+        """
+        now = fields.Datetime.now()
+        self.env.flush_all()
+        query = SQL(
+            """SELECT id FROM crm_followup_message
+                WHERE state = 'queued' AND (date_scheduled IS NULL OR date_scheduled <= %s) %s
+                ORDER BY id %s
+                  FOR UPDATE SKIP LOCKED""",
+            now,
+            SQL("AND id IN %s", tuple(ids)) if ids else SQL(""),
+            SQL("LIMIT %s", limit) if limit else SQL(""),
+        )
+        self.env.cr.execute(query)
+        return self.env["crm.followup.message"].browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _send_locked(self, messages=None, limit=None):
+        """Send the queued communications (these, or the next ``limit`` ones), each exactly once.
+
+        :param messages: ``crm.followup.message`` to send (``None``: any due one)
+        :param int limit: at most this many
+        :return: number of communications sent
+        """
+        locked = self._lock_queued(limit=limit, ids=messages.ids if messages else None)
+        locked.invalidate_recordset()
+        sent = 0
+        for message in locked:
+            if message.state != "queued":
+                continue
+            self._send(message)
+            sent += 1
+        return sent
+
+    @api.model
+    def _send(self, message):
+        """Dispatch to ``_send_<channel>``, log the interaction, mark sent.
+
+        :param message: one ``crm.followup.message``, locked
+        """
+        method = getattr(self, f"_send_{message.channel}", None)
+        if method is None:
+            raise UserError(self.env._("Channel %(channel)s cannot send.", channel=message.channel))
+        method(message)
+        level = message.level_id
+        if level.add_followers:
+            message.line_ids.move_id.message_subscribe(partner_ids=message.partner_id.ids)
+        if level.create_activity and message.channel != "call":
+            self._schedule_call(message)
+        message.interaction_id = self.env["crm.interaction"].create(self._prepare_interaction_values(message))
+        message.write({"state": "sent", "date_sent": fields.Datetime.now()})
+
+    @api.model
+    def _prepare_interaction_values(self, message):
+        """Return the values of the ``crm.interaction`` logged for a sent communication.
+
+        Override this to add values of your own.
+
+        :return: dict of ``crm.interaction`` values
+        """
+        return {
+            "partner_id": message.partner_id.id,
+            "contact_id": message.contact_id.id if message.contact_id != message.partner_id else False,
+            "company_id": message.company_id.id,
+            "user_id": message.user_id.id,
+            "channel": message.channel if message.channel in ("email", "sms", "letter", "call") else "other",
+            "direction": "outgoing",
+            "summary": self.env._("Follow-up: %(level)s (%(amount)s)", level=message.level_id.name,
+                                  amount=message.amount_text),
+            "note": self._get_item_table(message),
+        }
+
+    @api.model
+    def _get_item_table(self, message):
+        """HTML list of the documents (invoice number, 1C document number or label, with its date), their
+        due date and what is still due, in their currency (for the interaction, calls and plain emails)."""
+        rows = Markup("").join(
+            Markup("<li>%s (%s) — %s, %s</li>") % (
+                line.document_name or line.move_id.name, format_date(self.env, line.document_date),
+                format_date(self.env, line.date_maturity),
+                format_amount(self.env, line.amount_residual_current, line.currency_id),
+            )
+            for line in message.line_ids.sorted(lambda ln: (ln.date_maturity, ln.id))
+        )
+        return Markup("<ul>%s</ul>") % rows
+
+    @api.model
+    def _send_email(self, message):
+        """Queue a ``mail.mail`` (kept after sending: its state is the delivery status)."""
+        contact = message.contact_id if message.contact_id.email else message.partner_id
+        attachments = self._get_attachments(message) if message.level_id.attach_invoices else []
+        message.mail_id = self.env["mail.mail"].sudo().create({
+            "subject": message.subject or message.level_id.name,
+            "body_html": message.body or self._get_item_table(message),
+            "recipient_ids": [fields.Command.link(contact.id)],
+            "email_from": message.company_id.email_formatted or self.env.user.email_formatted,
+            "model": message._name,
+            "res_id": message.id,
+            "auto_delete": False,
+            "attachment_ids": [fields.Command.link(att.id) for att in attachments],
+        })
+
+    @api.model
+    def _get_attachments(self, message):
+        """Return the PDFs attached to an email: those of the invoices among the items (their legal PDF when
+        already generated, else rendered now). Items of other entries (1C documents, opening entries) have no
+        PDF of their own.
+
+        :return: ``ir.attachment``
+        """
+        attachments = self.env["ir.attachment"]
+        invoices = message.line_ids.move_id.filtered(lambda move: move.is_invoice(include_receipts=True))
+        for move in invoices:
+            if move.invoice_pdf_report_id:
+                attachments |= move.invoice_pdf_report_id
+                continue
+            try:
+                content, _fmt = self.env["ir.actions.report"]._render_qweb_pdf("account.account_invoices",
+                                                                               move.ids)
+            except UserError as error:
+                _logger.warning("Follow-up: invoice %s not attached: %s", move.name, error)
+                continue
+            attachments |= self.env["ir.attachment"].create({
+                "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
+                "raw": content, "res_model": "account.move", "res_id": move.id,
+                "mimetype": "application/pdf",
+            })
+        return attachments
+
+    @api.model
+    def _send_sms(self, message):
+        """Queue an ``sms.sms`` to the contact's mobile (kept after sending for the delivery status)."""
+        contact = message.contact_id if (message.contact_id.mobile or message.contact_id.phone) \
+            else message.partner_id
+        number = contact._phone_format(fname="mobile") or contact._phone_format(fname="phone") \
+            or contact.mobile or contact.phone
+        message.sms_id = self.env["sms.sms"].sudo().create({
+            "number": number,
+            "partner_id": contact.id,
+            "body": html2plaintext(message.body or "") or message.level_id.name,
+            "state": "outgoing",
+        })
+
+    @api.model
+    def _send_letter(self, message):
+        """A letter is ready to print (batch print from the list of sent letters)."""
+        return True
+
+    @api.model
+    def _send_call(self, message):
+        """A phone task for the collector, on the customer."""
+        self._schedule_call(message)
+
+    @api.model
+    def _schedule_call(self, message):
+        """Schedule the collector's call on the customer, listing the documents."""
+        level = message.level_id
+        activity_type = level.activity_type_id or self.env.ref(
+            "crm_receivables.mail_activity_type_followup_call", raise_if_not_found=False)
+        message.partner_id.activity_schedule(
+            activity_type_id=activity_type.id if activity_type else False,
+            summary=self.env._("Follow-up call: %(level)s", level=level.name),
+            note=Markup("%s%s") % (escape(level.activity_note or ""), self._get_item_table(message)),
+            user_id=message.user_id.id or self.env.uid,
+        )
+
+    # ------------------------------------------------------------
+    # DELIVERY AND FALLBACK
+    # ------------------------------------------------------------
+
+    @api.model
+    def _sync_delivery(self):
+        """Sent communications whose email bounced or SMS failed become *failed* (fallback next).
+
+        :return: the communications that failed
+        """
+        sent = self.env["crm.followup.message"].search([
+            ("state", "=", "sent"), ("channel", "in", ("email", "sms")),
+            "|", ("mail_id", "!=", False), ("sms_id", "!=", False),
+        ])
+        failed = sent.filtered(lambda m: (m.mail_id and m.mail_id.state in ("exception", "cancel"))
+                               or (m.sms_id and m.sms_id.state in ("error", "canceled")))
+        for message in failed:
+            reason = message.mail_id.failure_reason or message.mail_id.failure_type or \
+                message.sms_id.failure_type or self.env._("Not delivered")
+            message.write({"state": "failed", "failure_reason": reason})
+        return failed
+
+    @api.model
+    def _release_postponed(self, today):
+        """Postponed communications come back to the review queue on their day."""
+        self.env["crm.followup.message"].search(
+            [("state", "=", "postponed"), ("postponed_until", "<=", today)],
+        ).write({"state": "to_review"})
+
+    @api.model
+    def _fallback(self):
+        """Replace each failed communication by one on the next possible channel (once per failure).
+
+        :return: the replacing communications
+        """
+        Message = self.env["crm.followup.message"]
+        failed = Message.search([("state", "=", "failed"), ("fallback_id", "=", False), ("channel", "!=", False),
+                                 ("line_ids", "!=", False)])
+        for message in failed:
+            excluded = set(followup_tools.parse_channels(message.excluded_channels)) | {message.channel}
+            replacement = Message.create({
+                "partner_id": message.partner_id.id, "company_id": message.company_id.id,
+                "level_id": message.level_id.id, "excluded_channels": ",".join(sorted(excluded)),
+            })
+            message.line_ids.message_id = replacement
+            message.fallback_id = replacement
+            self._prepare(replacement)
+        return failed.fallback_id
+
+    @api.model
+    def _reschedule_cron(self):
+        """Wake the cron up for the communications waiting for the end of quiet hours."""
+        waiting = self.env["crm.followup.message"].search(
+            [("state", "=", "queued"), ("date_scheduled", "!=", False)], order="date_scheduled", limit=1)
+        cron = self.env.ref("crm_receivables.ir_cron_crm_followup", raise_if_not_found=False)
+        if waiting and cron:
+            cron._trigger(at=waiting.date_scheduled)
