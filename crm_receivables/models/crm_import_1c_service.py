@@ -33,6 +33,18 @@ STAGE_TYPES = {
 }
 #: Fates of a row whose customer exists already (the import completes the card, never overwrites it).
 MATCHED_FATES = ("match_inn_kpp", "match_inn", "match_phone", "match_email", "match_alias", "match_name")
+#: Stored fields of ``account.move.line`` that :meth:`CrmImport1cService._insert_items` writes (or leaves empty,
+#: as the ORM would for an entry's receivable item): never recomputed after the insert.
+ITEM_COLUMNS = frozenset((
+    "move_id", "journal_id", "company_id", "company_currency_id", "sequence", "move_name", "parent_state", "ref",
+    "display_type", "date", "quantity", "price_unit", "discount", "tax_tag_invert", "reconciled", "account_id",
+    "partner_id", "name", "balance", "debit", "credit", "amount_currency", "amount_residual",
+    "amount_residual_currency", "price_subtotal", "price_total", "currency_id", "date_maturity",
+    "payment_id", "statement_id", "statement_line_id", "tax_group_id", "tax_ids", "tax_line_id", "product_id",
+    "product_uom_id", "invoice_date", "analytic_distribution", "discount_date", "discount_amount_currency",
+    "discount_balance", "tax_base_amount", "matching_number", "full_reconcile_id", "reconcile_model_id",
+    "group_tax_id", "tax_repartition_line_id", "is_imported", "is_downpayment",
+))
 #: Actions that post a receivable item for the document.
 POSTING_ACTIONS = ("create", "update", "settle")
 
@@ -968,7 +980,7 @@ class CrmImport1cService(models.AbstractModel):
         for batch in split_every(LINES_PER_MOVE, items, list):
             partners = self.env["res.partner"].browse({item[1] for item in batch}).with_company(company)
             receivable = {partner.id: partner.property_account_receivable_id.id for partner in partners}
-            lines, documents, total, posted = [], [], 0.0, set()
+            rows, documents, total, posted = [], [], 0.0, set()
             for document_id, partner_id, currency_id, change, action, label, due_date in batch:
                 currency = currencies[currency_id]
                 amount = currency.round(change)
@@ -978,27 +990,16 @@ class CrmImport1cService(models.AbstractModel):
                 total += balance
                 posted.add(partner_id)
                 documents.append(document_id)
-                lines.append(Command.create({
-                    "account_id": receivable[partner_id],
-                    "partner_id": partner_id,
-                    "name": self._item_label(action, label),
-                    "balance": balance,
-                    "amount_currency": amount,
-                    "currency_id": currency_id,
-                    "date_maturity": session.date if action == "settle" else (due_date or session.date),
-                    "analytic_distribution": False,
-                }))
-            if not lines:
+                rows.append((
+                    receivable[partner_id], partner_id, self._item_label(action, label), balance, amount,
+                    currency_id, session.date if action == "settle" else (due_date or session.date),
+                ))
+            if not rows:
                 continue
-            lines.append(Command.create({
-                "account_id": counter_account.id,
-                "name": self.env._("Opening receivables from 1C"),
-                "balance": -total,
-                "amount_currency": -total,
-                "currency_id": company_currency.id,
-                "analytic_distribution": False,
-            }))
-            move = Move.create({
+            # the entry is created with its balancing item, the receivable items are added set-based (one
+            # INSERT for 1,000 items instead of the ORM's ~5 ms per item), then the entry is posted by the ORM,
+            # which checks it is balanced, numbers it and recomputes what depends on its items
+            move = Move.with_context(check_move_validity=False).create({
                 "move_type": "entry",
                 "journal_id": journal.id,
                 "date": session.date,
@@ -1006,15 +1007,87 @@ class CrmImport1cService(models.AbstractModel):
                 "company_id": company.id,
                 # an entry of one customer's documents names the customer (promises on it, its statement)
                 "partner_id": next(iter(posted)) if len(posted) == 1 else False,
-                "line_ids": lines,
+                "line_ids": [Command.create({
+                    "account_id": counter_account.id,
+                    "name": self.env._("Opening receivables from 1C"),
+                    "balance": -total,
+                    "amount_currency": -total,
+                    "currency_id": company_currency.id,
+                    "analytic_distribution": False,
+                })],
             })
+            item_ids = self._insert_items(move, rows)
             move.action_post()
-            item_ids = move.line_ids.sorted("id").ids[:len(documents)]
+            self._set_items_posted(move, item_ids)
             pairs += zip(documents, item_ids, strict=True)
             self.env["res.partner"].browse(sorted(posted))._crm_increase_rank_batch()
             move_ids.append(move.id)
             self.env.invalidate_all()  # flushes, then frees the cache: memory stays flat
         return Move.browse(move_ids), pairs
+
+    def _insert_items(self, move, rows):
+        """Add receivable items to a draft entry with one ``INSERT … unnest`` and let the ORM recompute what
+        depends on them (as its own ``create`` does: the written fields protected, every dependant marked).
+
+        :param move: the draft ``account.move``
+        :param list rows: ``(account id, partner id, label, balance, amount in currency, currency id, due date)``
+        :return: the ids of the new items, in the order of ``rows``
+        """
+        AccountMoveLine = self.env["account.move.line"]
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "SELECT nextval(%s) FROM generate_series(1, %s)", f"{AccountMoveLine._table}_id_seq", len(rows),
+        ))
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        columns = list(zip(*rows, strict=True))
+        now = fields.Datetime.now()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO account_move_line (
+                id, move_id, journal_id, company_id, company_currency_id, sequence, move_name, parent_state, ref,
+                display_type, date, quantity, price_unit, discount, tax_tag_invert, reconciled,
+                account_id, partner_id, name, balance, debit, credit, amount_currency, amount_residual,
+                amount_residual_currency, price_subtotal, price_total, currency_id, date_maturity,
+                create_uid, create_date, write_uid, write_date)
+            SELECT item.id, %(move)s, %(journal)s, %(company)s, %(company_currency)s, 100, %(move_name)s, 'draft',
+                   %(ref)s, 'product', %(date)s, 1.0, 0.0, 0.0, FALSE, FALSE,
+                   item.account_id, item.partner_id, item.name, item.balance, GREATEST(item.balance, 0),
+                   GREATEST(-item.balance, 0), item.amount_currency, item.balance, item.amount_currency,
+                   item.amount_currency, item.amount_currency, item.currency_id, item.date_maturity,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(ids)s::int4[], %(accounts)s::int4[], %(partners)s::int4[], %(names)s::varchar[],
+                          %(balances)s::numeric[], %(amounts)s::numeric[], %(currencies)s::int4[],
+                          %(dues)s::date[])
+                AS item(id, account_id, partner_id, name, balance, amount_currency, currency_id, date_maturity)
+            """,
+            move=move.id, journal=move.journal_id.id, company=move.company_id.id,
+            company_currency=move.company_id.currency_id.id, move_name=move.name or "/", ref=move.ref,
+            date=move.date, uid=self.env.uid, now=now, ids=ids, accounts=list(columns[0]),
+            partners=list(columns[1]), names=list(columns[2]), balances=list(columns[3]),
+            amounts=list(columns[4]), currencies=list(columns[5]), dues=list(columns[6]),
+        ))
+        lines = AccountMoveLine.browse(ids)
+        move.invalidate_recordset(["line_ids"])
+        written = [field for name, field in AccountMoveLine._fields.items() if name in ITEM_COLUMNS]
+        with self.env.protecting(written, lines):
+            lines.modified(list(AccountMoveLine._fields), create=True)
+        for name, field in AccountMoveLine._fields.items():
+            if field.store and field.compute and name not in ITEM_COLUMNS:
+                self.env.add_to_compute(field, lines)  # a field another module adds to journal items
+        return ids
+
+    def _set_items_posted(self, move, item_ids):
+        """Give the items the state and number of their posted entry in one statement (the ORM's recompute
+        would write them 100 items per query)."""
+        AccountMoveLine = self.env["account.move.line"]
+        lines = AccountMoveLine.browse(item_ids)
+        for name in ("parent_state", "move_name"):
+            self.env.remove_to_compute(AccountMoveLine._fields[name], lines)
+        self.env.cr.execute(SQL(
+            "UPDATE account_move_line SET parent_state = %s, move_name = %s WHERE id = ANY(%s)",
+            move.state, move.name, item_ids,
+        ))
+        lines.invalidate_recordset(["parent_state", "move_name"])
 
     def _link_documents(self, pairs):
         """Link every document to its new receivable item (one ``INSERT … unnest``)."""
