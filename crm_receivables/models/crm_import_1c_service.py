@@ -753,6 +753,7 @@ class CrmImport1cService(models.AbstractModel):
         Document = self.env["crm.import.1c.document"]
         Document.check_access("create")
         Document.check_access("write")
+        self.env["crm.import.1c.alias"].check_access("create")
         self._refresh_preview(session)  # the database may have changed since the preview
         self._check_name_matches(session)
         created = self._create_partners(session)
