@@ -10,7 +10,7 @@ from odoo.tests import tagged
 
 from .test_import_1c import DATA, INN_ROMASHKA, INN_TEHNO, INN_VETER, Import1cCommon
 
-HEADER = ["Контрагент", "ИНН", "КПП", "Документ", "Срок оплаты", "Сумма"]
+HEADER = ("Контрагент", "ИНН", "КПП", "Документ", "Срок оплаты", "Сумма")
 
 
 def _xlsx(rows, header=HEADER, title="Расчеты"):
@@ -18,7 +18,7 @@ def _xlsx(rows, header=HEADER, title="Расчеты"):
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = title
-    sheet.append(header)
+    sheet.append(list(header))
     for row in rows:
         sheet.append(list(row))
     content = io.BytesIO()
@@ -230,7 +230,7 @@ class TestImport1cItems(Import1cCommon):
         Partner = self.env["res.partner"].with_context(active_test=False)
         card = Partner.create({"name": "Общество с ограниченной ответственностью \"Ёлочка\"", "is_company": True})
         other = Partner.create({"name": "АО «Ёлочка»", "is_company": True, "vat": "7701012342"})
-        header = ["Наименование", "ИНН", "Телефон"]
+        header = ("Наименование", "ИНН", "Телефон")
         content = _xlsx([("ООО «Елочка»", "", ""), ("ИП Петров Пётр", "", ""), ("Петров Петр, ИП", "", "")],
                         header=header, title="Контрагенты")
         wizard = self.Wizard.create({"file": base64.b64encode(content), "filename": "c.xlsx"})
