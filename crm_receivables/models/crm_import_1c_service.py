@@ -1071,7 +1071,7 @@ class CrmImport1cService(models.AbstractModel):
         move.invalidate_recordset(["line_ids"])
         written = [field for name, field in AccountMoveLine._fields.items() if name in ITEM_COLUMNS]
         with self.env.protecting(written, lines):
-            lines.modified(list(AccountMoveLine._fields), create=True)
+            lines.modified([field.name for field in written], create=True)
         for name, field in AccountMoveLine._fields.items():
             if field.store and field.compute and name not in ITEM_COLUMNS:
                 self.env.add_to_compute(field, lines)  # a field another module adds to journal items
