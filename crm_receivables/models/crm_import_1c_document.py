@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import onec_identity
 
 
 class CrmImport1cDocument(models.Model):
@@ -56,6 +59,37 @@ class CrmImport1cDocument(models.Model):
         ("external_key_company_uniq", "unique(company_id, external_key)",
          "A 1C document is imported once per company."),
     ]
+
+    def init(self):
+        """Give documents imported before documents had a key (by the hash of the file's ИНН or name) their
+        customer-and-number key, so the next import recognises them instead of creating them again.
+
+        Runs at every install and update; does nothing once every document has its key.
+        """
+        self.env.cr.execute(SQL(
+            "SELECT id, partner_id, kind, doc_number, doc_date, name FROM %s WHERE doc_key IS NULL",
+            SQL.identifier(self._table),
+        ))
+        rows = self.env.cr.fetchall()
+        if not rows:
+            return
+        keys, ids, doc_keys, external_keys = {}, [], [], []
+        for document_id, partner_id, kind, number, date, label in rows:
+            doc_key = onec_identity.document_key(kind, number, date, label)
+            external_key = f"{partner_id}|{doc_key}"
+            if (partner_id, doc_key) in keys:  # two old keys for one document: the later keeps its own
+                external_key = f"{external_key}|{document_id}"
+            keys[partner_id, doc_key] = document_id
+            ids.append(document_id)
+            doc_keys.append(doc_key)
+            external_keys.append(external_key)
+        self.env.cr.execute(SQL(
+            """
+            UPDATE %s doc SET doc_key = src.doc_key, external_key = src.external_key
+              FROM unnest(%s::int4[], %s::varchar[], %s::varchar[]) AS src(id, doc_key, external_key)
+             WHERE doc.id = src.id
+            """, SQL.identifier(self._table), ids, doc_keys, external_keys,
+        ))
 
     # ------------------------------------------------------------
     # COMPUTE

@@ -7,6 +7,7 @@ import openpyxl
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .test_import_1c import DATA, INN_ROMASHKA, INN_TEHNO, INN_VETER, Import1cCommon
 
@@ -259,3 +260,19 @@ class TestImport1cItems(Import1cCommon):
         })
         wizard.action_preview()
         self.assertEqual(wizard.line_ids.fate, "new", "same name, another ИНН: not the same company")
+
+    def test_documents_imported_before_the_keys_are_recognised(self):
+        """A document imported by the previous version (a hash as key, no document key) is keyed on update."""
+        self._run(_xlsx([_doc(TEHNO, "00000801", "01.03.2026", None, 900)]))
+        document = self.Document.search([("doc_number", "=", "00000801")])
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "UPDATE crm_import_1c_document SET doc_key = NULL, external_key = md5('old') WHERE id = %s", document.id,
+        ))
+        self.Document.init()
+        document.invalidate_recordset()
+        self.assertEqual(document.doc_key, "801|2026-03-01")
+        self.assertEqual(document.external_key, f"{document.partner_id.id}|801|2026-03-01")
+        before = self._counts()
+        self._run(_xlsx([_doc(TEHNO, "00000801", "01.03.2026", None, 900)]))
+        self.assertEqual(self._counts(), before)
