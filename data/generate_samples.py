@@ -457,6 +457,64 @@ def build_issue17_samples():
     ], total=["Итого", None, 40000.0, None, 132500.0, 90000.0, 87500.0, 5000.0])
 
 
+#: A customer without ИНН in 1C (a private entrepreneur whose card was never completed).
+SOKOLOV = ("ИП Соколов Андрей Викторович", "", "", "", "", "")
+
+
+def build_identity_pair():
+    """The same open documents in two reports: a settlements export (ИНН, КПП, due dates) and a trial balance of
+    62 without an ИНН column, the names spelled differently, a customer shown only by its balance, one without
+    ИНН anywhere. Importing one after the other must write nothing new."""
+    documents = [
+        # customer, number, date, due date, amount
+        (ROMASHKA, "00000201", "05.03.2026", datetime.date(2026, 4, 4), 120000.0),
+        (ROMASHKA, "00000215", "16.03.2026", datetime.date(2026, 4, 15), 30500.5),
+        (VETER, "00000207", "10.03.2026", datetime.date(2026, 4, 9), 64000.0),
+        (VETER, "00000019", "12.03.2026", None, -4000.0),
+        (SOKOLOV, "00000211", "12.03.2026", datetime.date(2026, 3, 27), 18750.0),
+    ]
+    rows = []
+    for customer, number, date, due, amount in documents:
+        kind = "Возврат товаров от покупателя" if amount < 0 else "Реализация товаров и услуг"
+        rows.append((customer[0], customer[1], customer[2], f"{kind} {number} от {date}", due,
+                     f"{amount:,.2f}".replace(",", " ").replace(".", ","), "руб."))
+    total = sum(document[4] for document in documents)
+    _write_settlements("pair_settlements.xls", rows, total=f"{total:,.2f}".replace(",", " ").replace(".", ","))
+
+    spelled = {ROMASHKA: "Ромашка ООО", VETER: "Акционерное общество \"Северный ветер\"",
+               SOKOLOV: "Соколов Андрей Викторович ИП"}
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("TDSheet")
+    ws.write_merge(0, 0, 0, 6, f"{OUR_COMPANY}", TITLE)
+    ws.write_merge(1, 1, 0, 6, "Оборотно-сальдовая ведомость по счету 62 за март 2026 г.", TITLE)
+    ws.write_merge(3, 4, 0, 0, "Счет", BOLD)
+    ws.write_merge(3, 3, 1, 2, "Сальдо на начало периода", BOLD)
+    ws.write_merge(3, 3, 3, 4, "Обороты за период", BOLD)
+    ws.write_merge(3, 3, 5, 6, "Сальдо на конец периода", BOLD)
+    for col, label in enumerate(("Дебет", "Кредит") * 3, start=1):
+        ws.write(4, col, label, BOLD)
+    ws.write(5, 0, "Контрагенты")
+    ws.write(6, 0, "Документы расчетов с контрагентами")
+    lines = [(0, "62", total)]
+    for customer in (ROMASHKA, SOKOLOV):
+        mine = [document for document in documents if document[0] == customer]
+        lines.append((1, spelled[customer], sum(document[4] for document in mine)))
+        lines += [(2, f"Реализация товаров и услуг {number} от {date} 0:00:00", amount)
+                  for _customer, number, date, _due, amount in mine]
+    # Северный ветер without document detail: its balance only
+    lines.append((1, spelled[VETER], sum(document[4] for document in documents if document[0] == VETER)))
+    row = 7
+    for level, text, amount in lines:
+        ws.write(row, 0, text)
+        ws.write(row, 3 if amount > 0 else 4, abs(amount), MONEY)
+        ws.write(row, 5 if amount > 0 else 6, abs(amount), MONEY)
+        ws.row(row).level = level
+        row += 1
+    ws.write(row, 0, "Итого", BOLD)
+    ws.write(row, 5, total, MONEY)
+    _save_xls(book, "pair_osv_62.xls")
+
+
 def main():
     build_osv_62()
     build_settlements()
@@ -464,6 +522,7 @@ def main():
     build_counterparties()
     build_bad_inputs()
     build_issue17_samples()
+    build_identity_pair()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from . import (
     crm_followup_message,
     crm_followup_policy,
     crm_import_1c_document,
+    crm_import_1c_service,
     crm_interaction,
     crm_interaction_outcome,
     crm_payment_promise,

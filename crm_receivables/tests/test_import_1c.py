@@ -101,15 +101,20 @@ class TestImport1cLayouts(Import1cCommon):
         self.assertEqual(str(document.doc_date), "2026-03-10")
         self.assertEqual(document.currency_id.name, "RUB")
         line = document.move_line_ids
-        self.assertEqual(len(line), 1, "one receivable item per customer and currency")
+        self.assertEqual(len(line), 1, "one receivable item per document")
         self.assertEqual((line.partner_id, line.move_id.state), (ural, "posted"))
-        self.assertEqual(line.amount_currency, 310000.0, "300 000 + 15 000 − 5 000 (a return)")
-        self.assertEqual(str(line.date_maturity), "2026-04-10", "due with the earliest debt (the return has none)")
-        self.assertEqual(line.name, "Balance from 1C: 3 documents")
-        self.assertEqual(self.Document.search([("partner_id", "=", ural.id)]).move_line_ids, line)
+        self.assertEqual(line.account_id, ural.property_account_receivable_id)
+        self.assertEqual(line.amount_currency, 300000.0)
+        self.assertEqual(str(line.date_maturity), "2026-04-10", "the document's own due date")
+        self.assertEqual(line.name, "Реализация товаров и услуг 00000150 от 10.03.2026")
+        items = self.Document.search([("partner_id", "=", ural.id)]).move_line_ids
+        self.assertEqual(len(items), 3)
+        self.assertEqual(len(items.move_id), 1, "the documents share one entry, each its own item")
+        credit = self.Document.search([("doc_number", "=", "00000003")]).move_line_ids
+        self.assertEqual(credit.amount_currency, -5000.0, "a return is a credit item")
+        self.assertEqual(str(credit.date_maturity), "2026-03-25", "no due date in the file: the document date")
         vector = self.Document.search([("doc_number", "=", "00000140")])
-        self.assertEqual(vector.move_line_ids.name, "Реализация товаров и услуг 00000140 от 02.03.2026",
-                         "the item of a single document carries its name")
+        self.assertEqual(vector.move_line_ids.name, "Реализация товаров и услуг 00000140 от 02.03.2026")
         self.assertEqual(self._receivable(self._partner(INN_VECTOR)), 1234567.89)
         serial = self.Document.search([("doc_number", "=", "00000152")])
         self.assertEqual(str(serial.due_date), "2026-04-30", "Excel serial date")
@@ -169,8 +174,12 @@ class TestImport1cLayouts(Import1cCommon):
         write_date = romashka.write_date
         wizard = self._wizard("settlements_by_document.xls")
         wizard.action_preview()
+        self.assertTrue(wizard.settle_missing, "a settlements export lists all open documents by default")
+        self.assertEqual(wizard.settled_count, 1, "00000098 of ООО «Ромашка» (trial balance) is not in it")
+        wizard.settle_missing = False  # this export was not a full one
+        wizard.action_preview()
         self.assertEqual(set(wizard.line_ids.mapped("doc_action")), {"same"})
-        self.assertEqual(set(wizard.line_ids.mapped("fate")), {"match_inn"})
+        self.assertEqual(set(wizard.line_ids.mapped("fate")), {"match_inn_kpp"})
         wizard.action_import()
         self._import("osv_62.xls")
         self.assertEqual(self._counts(), before)
@@ -191,7 +200,7 @@ class TestImport1cMatching(Import1cCommon):
         wizard = self._wizard("counterparties.xlsx")
         wizard.action_preview()
         fates = {line.inn: (line.fate, line.partner_id) for line in wizard.line_ids}
-        self.assertEqual(fates[INN_VETER], ("match_inn", by_inn))
+        self.assertEqual(fates[INN_VETER], ("match_inn", by_inn), "the card has no KPP: matched by INN")
         self.assertEqual(fates[INN_ROMASHKA], ("match_phone", by_phone), "8 (922) 601-17-45 = +7 922 6011745")
         self.assertEqual(fates[INN_VECTOR], ("match_email", by_email))
         self.assertEqual(fates[INN_URAL][0], "new", "same INN, another KPP: another branch")
@@ -234,14 +243,14 @@ class TestImport1cMatching(Import1cCommon):
         self.assertEqual(self._queries(small.action_preview), self._queries(large.action_preview))
         self.assertEqual((small.line_count, large.line_count), (6, 400))
         self.assertEqual((small.new_partner_count, large.new_partner_count), (3, 20))
-        # the import creates one customer per ORM batch and one receivable item per customer: with the same
-        # customers, ten times the documents cost no query more
+        # the import creates one customer per ORM batch and the receivable items of one entry together: with the
+        # same customers, twenty times the documents cost no query more
         few, many = self._settlements(400, 3, 2), self._settlements(500, 3, 40)
         few.action_preview()
         many.action_preview()
         self.assertEqual(self._queries(few.action_import), self._queries(many.action_import))
         self.assertIn("Documents: 120 new", many.result_message)
-        self.assertEqual(len(self.Document.search([("partner_id.vat", "=", _inn10(500))]).move_line_ids), 1)
+        self.assertEqual(len(self.Document.search([("partner_id.vat", "=", _inn10(500))]).move_line_ids), 40)
 
 
 @tagged("post_install", "-at_install")
@@ -316,7 +325,8 @@ class TestImport1cBadInput(Import1cCommon):
         wizard.action_preview()
         before = self._counts()
         with (
-            patch.object(type(wizard), "_post_entries", side_effect=UserError("posting failed")),
+            patch.object(type(self.env["crm.import.1c.service"]), "_post_items",
+                         side_effect=UserError("posting failed")),
             self.assertRaises(UserError),
         ):
             wizard.action_import()

@@ -4,11 +4,13 @@ Run by ``./crm bench`` (or ``ODOO_SRC=... PYTHONPATH=. python tests/bench/bench_
 
 1. the pure parser on the file: time, and the process's resident memory after 10k / 25k / 50k streamed
    records (flat memory = the figures stay close);
-2. a real Odoo: a fresh database with ``crm_receivables`` installed by ``odoo-bin``, then the wizard run
-   in-process (``Registry``): preview (one streaming parse, 50,000 preview rows stored set-based, matching
-   once per customer) and import (from the preview table: 5,000 customers created through the ORM, 50,000
-   documents set-based, entries of 1,000 receivable items — one per customer — posted), then a rerun of the
-   same file, which must write nothing. RSS is printed before and after each step (flat memory = close).
+2. a real Odoo: a fresh database with ``crm_receivables`` installed by ``odoo-bin`` (or, with
+   ``BENCH_1C_DB=<name>``, an existing database of the local PostgreSQL with the addon up to date), then the
+   import service run in-process (``Registry``): preview (one streaming parse, 50,000 preview rows stored
+   set-based, matching once per customer) and import (from the preview table: 5,000 customers created through
+   the ORM, 50,000 documents set-based, 50,000 receivable items — one per document — inserted set-based in
+   entries of 1,000 and posted by the ORM), then a rerun of the same file, which must write nothing. RSS is
+   printed before and after each step (flat memory = close). Everything is rolled back at the end.
 
 Nothing is asserted: the figures go to the README / report.
 """
@@ -92,9 +94,13 @@ def bench_parser(content):
 
 
 def bench_odoo(content, work):
+    odoo_src = Path(os.environ.get("ODOO_SRC") or Path.home() / ".cache" / "odoo-18.0")
+    existing = os.environ.get("BENCH_1C_DB")
+    if existing:
+        args = [f"--addons-path={odoo_src / 'addons'},{ROOT}", f"--data-dir={work / 'data'}", "-d", existing]
+        return _bench_registry(content, odoo_src, args, existing)
     from harness import pg  # noqa: PLC0415
 
-    odoo_src = Path(os.environ.get("ODOO_SRC") or Path.home() / ".cache" / "odoo-18.0")
     server = pg.start(work / "pgdata", cleanup_mode="delete")
     db = "crm_bench_1c"
     args = [f"--addons-path={odoo_src / 'addons'},{ROOT}", f"--data-dir={work / 'data'}", "-d", db,
@@ -108,44 +114,52 @@ def bench_odoo(content, work):
             print(f"install failed (exit {rc}), log: {work / 'install.log'}")
             return rc
         print(f"database with crm_receivables installed in {time.perf_counter() - start:.0f} s")
-        sys.path.insert(0, str(odoo_src))
-        import odoo  # noqa: PLC0415
-        from odoo.tools import config  # noqa: PLC0415
-
-        config.parse_config(args)
-        registry = odoo.modules.registry.Registry(db)
-        with registry.cursor() as cr:
-            env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-            env.ref("base.RUB").active = True
-            Wizard = env["crm.import.1c.wizard"]
-            wizard = Wizard.create({"file": base64.b64encode(content), "filename": "bench.xlsx"})
-            rss0, start, cpu = _rss_mb(), time.perf_counter(), _cpu()
-            wizard.action_preview()
-            preview = time.perf_counter() - start
-            print(f"preview: {wizard.line_count} rows, {wizard.new_partner_count} new customers, "
-                  f"{wizard.error_count} errors in {preview:.1f} s ({_cpu() - cpu:.1f} s CPU); "
-                  f"RSS {rss0:.0f} → {_rss_mb():.0f} MB")
-            start, cpu = time.perf_counter(), _cpu()
-            wizard.action_import()
-            env.flush_all()
-            elapsed = time.perf_counter() - start
-            print(f"import: {_cpu() - cpu:.1f} s CPU in Odoo's process")
-            moves = env["account.move"].search_count([("journal_id.code", "=", "1C")])
-            print(f"import: {wizard.result_message}")
-            print(f"import: {elapsed:.1f} s for {ROWS} rows, {moves} journal entries; RSS {_rss_mb():.0f} MB")
-            print(f"preview + import: {preview + elapsed:.1f} s")
-            start = time.perf_counter()
-            again = Wizard.create({"file": base64.b64encode(content), "filename": "bench.xlsx"})
-            again.action_preview()
-            again.action_import()
-            print(f"rerun of the same file (new preview + import): {time.perf_counter() - start:.1f} s — "
-                  f"{again.result_message}; RSS {_rss_mb():.0f} MB")
-            cr.rollback()
-        return 0
+        return _bench_registry(content, odoo_src, args, db)
     finally:
         if server.exists(db):
             server.drop(db)
         server.stop()
+
+
+def _bench_registry(content, odoo_src, args, db):
+    """Preview, import and rerun in-process on database ``db``; everything is rolled back."""
+    sys.path.insert(0, str(odoo_src))
+    import odoo  # noqa: PLC0415
+    from odoo.tools import config  # noqa: PLC0415
+
+    config.parse_config(args)
+    registry = odoo.modules.registry.Registry(db)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env.ref("base.RUB").active = True
+        Wizard, Service = env["crm.import.1c.wizard"], env["crm.import.1c.service"]
+        wizard = Wizard.create({"file": base64.b64encode(content), "filename": "bench.xlsx"})
+        rss0, start, cpu = _rss_mb(), time.perf_counter(), _cpu()
+        Service.preview(wizard)
+        preview = time.perf_counter() - start
+        print(f"preview: {wizard.line_count} rows, {wizard.new_partner_count} new customers, "
+              f"{wizard.error_count} errors in {preview:.1f} s ({_cpu() - cpu:.1f} s CPU); "
+              f"RSS {rss0:.0f} → {_rss_mb():.0f} MB")
+        start, cpu = time.perf_counter(), _cpu()
+        Service.apply(wizard)
+        env.flush_all()
+        elapsed = time.perf_counter() - start
+        print(f"import: {_cpu() - cpu:.1f} s CPU in Odoo's process")
+        moves = env["account.move"].search_count([("journal_id.code", "=", "1C")])
+        items = env["account.move.line"].search_count([
+            ("journal_id.code", "=", "1C"), ("account_id.account_type", "=", "asset_receivable")])
+        print(f"import: {items} receivable items")
+        print(f"import: {wizard.result_message}")
+        print(f"import: {elapsed:.1f} s for {ROWS} rows, {moves} journal entries; RSS {_rss_mb():.0f} MB")
+        print(f"preview + import: {preview + elapsed:.1f} s")
+        start = time.perf_counter()
+        before = env["account.move.line"].search_count([])
+        again = Service.import_file(content, "bench.xlsx")
+        print(f"rerun of the same file (new preview + import): {time.perf_counter() - start:.1f} s — "
+              f"{again.result_message}; journal items written: "
+              f"{env['account.move.line'].search_count([]) - before}; RSS {_rss_mb():.0f} MB")
+        cr.rollback()
+    return 0
 
 
 def main():

@@ -61,7 +61,7 @@ registry.category("web_tour.tours").add("crm_import_1c_tour", {
         },
         {
             content: "The existing customer is matched by its INN",
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_cell:contains('Matched by INN/KPP')",
+            trigger: ".modal .o_field_widget[name=line_ids] .o_data_cell:contains('Matched by INN')",
         },
         {
             content: "Import",
