@@ -251,6 +251,34 @@ class CrmImport1cService(models.AbstractModel):
             "missing_name": lambda: _("Sheet “%(sheet)s”, row %(row)s: the customer name is empty.", **params),
             "missing_amount": lambda: _(
                 "Sheet “%(sheet)s”, row %(row)s, column “%(column)s”: the amount is empty.", **params),
+            "check_total": lambda: _(
+                "Sheet “%(sheet)s”, row %(row)s: the total “%(label)s” is %(expected)s but the rows imported from "
+                "the file (rows %(first_row)s–%(last_row)s) add up to %(computed)s. Check the header row and the "
+                "column mapping.", **params),
+            "check_subtotal": lambda: _(
+                "Sheet “%(sheet)s”, row %(row)s: the subtotal of “%(label)s” is %(expected)s but its rows "
+                "%(first_row)s–%(last_row)s add up to %(computed)s. Check the header row and the column mapping.",
+                **params),
+            "unpacked_too_large": lambda: _(
+                "The file unpacks to more than %(limit_mb)s MB: it is not a normal 1C export. Save the report "
+                "from 1C again.", **params),
+            "too_many_parts": lambda: _(
+                "The file holds more than %(limit)s parts: it is not a normal 1C export.", **params),
+            "too_many_strings": lambda: _(
+                "The file holds more than %(limit)s different texts. Export a shorter period or split the file.",
+                **params),
+            "too_many_columns": lambda: _(
+                "Sheet “%(sheet)s”: cell “%(reference)s” lies beyond the last column a sheet can have "
+                "(%(limit)s). The file is damaged: save it from 1C again.", **params),
+            "too_many_rows": lambda: _(
+                "Sheet “%(sheet)s”: row %(row)s is beyond the %(limit)s rows a sheet can have. The file is "
+                "damaged: save it from 1C again.", **params),
+            "too_many_empty_rows": lambda: _(
+                "Sheet “%(sheet)s”: more than %(limit)s empty rows in a row before row %(row)s. Delete the empty "
+                "rows or export the report again.", **params),
+            "xml_entities": lambda: _(
+                "The file contains XML entity declarations, which Excel and 1C never write: it is refused for "
+                "safety.", **params),
         }
         if error.key in messages:
             return messages[error.key]()

@@ -10,6 +10,8 @@ LAYOUT_SELECTION = [
     ("settlements", "Settlements with customers by document"),
     ("reconciliation_act", "Reconciliation act"),
     ("counterparties", "Counterparty list"),
+    ("ut_debt_aging", "Customer debt by due dates (1C:УТ, КА, ERP)"),
+    ("ut_settlements", "Settlements with customers statement (1C:УТ, КА, ERP)"),
 ]
 FIELD_SELECTION = [
     ("name", "Customer name"),
@@ -27,6 +29,14 @@ FIELD_SELECTION = [
     ("credit", "Credit"),
     ("end_debit", "Closing debit"),
     ("end_credit", "Closing credit"),
+    ("partner", "Partner (group)"),
+    ("contract", "Contract"),
+    ("debt", "Customer debt"),
+    ("our_debt", "Our debt"),
+    ("end_debt", "Closing customer debt"),
+    ("end_our_debt", "Closing our debt"),
+    ("overdue", "Overdue debt"),
+    ("overdue_days", "Days overdue"),
 ]
 FATE_SELECTION = [
     ("new", "New customer"),
