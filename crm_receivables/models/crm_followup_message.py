@@ -308,11 +308,16 @@ class CrmFollowupMessage(models.Model):
 
         :return: number of lines inserted
         """
+        # a payment may have been reconciled since the candidates were read (a long run): read again
+        moves = self.env["account.move"].browse(
+            [move.id for items in candidates.values() for move, _level, _days in items])
+        moves.invalidate_recordset(["payment_state", "amount_residual"])
+        still_due = moves.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
         values = [
             SQL("(%s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
                 move.id, level.id, move.commercial_partner_id.id, move.company_id.id, today,
                 move.amount_residual, days, self.env.uid, self.env.uid)
-            for items in candidates.values() for move, level, days in items
+            for items in candidates.values() for move, level, days in items if move in still_due
         ]
         if not values:
             return 0
@@ -467,12 +472,14 @@ class CrmFollowupMessage(models.Model):
         """Lock the queued communications due for sending; locked rows of another worker are skipped."""
         now = fields.Datetime.now()
         self.env.flush_all()
+        # plain SQL skips record rules: only the communications of the companies the user works in
         query = SQL(
             """SELECT id FROM crm_followup_message
-                WHERE state = 'queued' AND (date_scheduled IS NULL OR date_scheduled <= %s) %s
+                WHERE state = 'queued' AND (date_scheduled IS NULL OR date_scheduled <= %s)
+                  AND company_id IN %s %s
                 ORDER BY id %s
                   FOR UPDATE SKIP LOCKED""",
-            now,
+            now, tuple(self.env.companies.ids),
             SQL("AND id IN %s", tuple(ids)) if ids else SQL(""),
             SQL("LIMIT %s", limit) if limit else SQL(""),
         )
