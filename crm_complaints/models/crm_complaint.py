@@ -312,8 +312,9 @@ class CrmComplaint(models.Model):
         if not author and msg_dict.get("email_from"):
             author = self._mail_find_partner_from_emails([msg_dict["email_from"]], force_create=True)[0]
             if author:
-                # the email is theirs: posted as its author, it is not mailed back to them as a follower
-                msg_dict = dict(msg_dict, author_id=author.id)
+                # the email is theirs: posted (by the mail gateway, from this very dict) as its author, it is
+                # not mailed back to them as a follower
+                msg_dict["author_id"] = author.id
         team = self.env["crm.complaint.team"].browse(values.get("team_id") or [])
         if not values.get("type_id"):
             values["type_id"] = self.env["crm.complaint.type"].search(

@@ -81,12 +81,14 @@ class TestPortalIsolation(HttpCase, ComplaintDataMixin):
         self.assertIn(rating.status_code, (403, 404))
 
     def test_attachments(self):
+        """Portal users read attachments through their access token only (as the portal chatter links them)."""
         self.authenticate("iso_portal_a", "iso_portal_a")
-        own = self._content(self.attachment_a)
+        token_a = self.attachment_a.sudo().generate_access_token()[0]
+        own = self._content(self.attachment_a, token_a)
         self.assertEqual(own.status_code, 200)
         self.assertEqual(own.content, b"content of A")
         for attachment in (self.attachment_b, self.statement_pdf_b):
-            for token in (None, secrets.token_hex(16)):
+            for token in (None, secrets.token_hex(16), token_a):
                 with self.subTest(attachment=attachment.name, token=token):
                     response = self._content(attachment, token)
                     self.assertIn(response.status_code, (403, 404))
@@ -103,11 +105,10 @@ class TestPortalIsolation(HttpCase, ComplaintDataMixin):
         self.assertEqual([row["id"] for row in found], [self.complaint_a.id])
         with self.assertRaisesRegex(JsonRpcException, "AccessError|MissingError"):
             self._rpc("crm.complaint", "read", [self.complaint_b.id], ["subject"])
-        attachments = self._rpc("ir.attachment", "search_read", [("res_model", "=", "crm.complaint")],
-                                fields=["name"])
-        self.assertNotIn(self.attachment_b.id, [row["id"] for row in attachments])
-        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
-            self._rpc("ir.attachment", "read", [self.attachment_b.id], ["raw"])
+        for method, args in (("search_read", [[("res_model", "=", "crm.complaint")]]),
+                             ("read", [[self.attachment_b.id], ["raw"]])):
+            with self.subTest(method=method), self.assertRaisesRegex(JsonRpcException, "AccessError"):
+                self._rpc("ir.attachment", method, *args)
         messages = self._rpc("mail.message", "search_read",
                              [("model", "=", "crm.complaint"), ("res_id", "=", self.complaint_b.id)], fields=["body"])
         self.assertFalse(messages)
