@@ -308,16 +308,17 @@ class CrmFollowupMessage(models.Model):
 
         :return: number of lines inserted
         """
-        # a payment may have been reconciled since the candidates were read (a long run): read again
+        # a payment may have been reconciled since the candidates were read (a long run; the cron commits each
+        # batch, so the next one reads what other workers committed meanwhile): read again, skip what is paid
         moves = self.env["account.move"].browse(
             [move.id for items in candidates.values() for move, _level, _days in items])
         moves.invalidate_recordset(["payment_state", "amount_residual"])
-        still_due = moves.filtered(lambda move: move.payment_state in ("not_paid", "partial"))
+        still_due = set(moves.filtered(lambda move: move.payment_state in ("not_paid", "partial")).ids)
         values = [
             SQL("(%s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
                 move.id, level.id, move.commercial_partner_id.id, move.company_id.id, today,
                 move.amount_residual, days, self.env.uid, self.env.uid)
-            for items in candidates.values() for move, level, days in items if move in still_due
+            for items in candidates.values() for move, level, days in items if move.id in still_due
         ]
         if not values:
             return 0
