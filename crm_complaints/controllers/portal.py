@@ -1,14 +1,18 @@
 import base64
+from datetime import timedelta
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
 from odoo.tools import plaintext2html
+from odoo.tools.mimetypes import guess_mimetype
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-MAX_ATTACHMENT_SIZE = 10 * 1024 * 1024  # bytes per uploaded file
+from ..tools import upload as upload_tools
+
+MAX_ATTACHMENT_SIZE = upload_tools.MAX_FILE_SIZE  # bytes per uploaded file
 
 
 class ComplaintPortal(CustomerPortal):
@@ -77,10 +81,15 @@ class ComplaintPortal(CustomerPortal):
             subject = (post.get("subject") or "").strip()
             if not subject:
                 error["subject"] = request.env._("Please give a subject.")
-            files = request.httprequest.files.getlist("attachments")
-            for upload in files:
-                if upload.filename and upload.content_length > MAX_ATTACHMENT_SIZE:
-                    error["attachments"] = request.env._("The file %(name)s is too large.", name=upload.filename)
+            files = self._complaint_read_uploads(request.httprequest.files.getlist("attachments"))
+            problem = upload_tools.check_uploads(files, max_size=MAX_ATTACHMENT_SIZE)
+            if problem:
+                error["attachments"] = self._complaint_upload_error(*problem)
+            if self._complaint_rate_exceeded():
+                error["rate"] = request.env._(
+                    "You have submitted %(count)s complaints in the last hour: please wait before sending "
+                    "another one, or write to us.", count=upload_tools.MAX_COMPLAINTS_PER_HOUR,
+                )
             if not error:
                 complaint = self._complaint_create_from_portal(subject, post.get("description") or "", files)
                 return request.redirect(complaint.get_portal_url())
@@ -92,8 +101,44 @@ class ComplaintPortal(CustomerPortal):
         })
         return request.render("crm_complaints.portal_complaint_new", values)
 
+    def _complaint_read_uploads(self, uploads):
+        """``(name, data, mimetype)`` of the uploaded files: at most one byte more than the limit is read (the
+        size a browser announces is not trusted), the type is guessed from the bytes."""
+        files = []
+        for upload in uploads:
+            if not upload.filename:
+                continue
+            data = upload.read(MAX_ATTACHMENT_SIZE + 1)
+            files.append((upload.filename, data, guess_mimetype(data, default="application/octet-stream")))
+        return files
+
+    def _complaint_upload_error(self, code, name):
+        if code == upload_tools.TOO_MANY:
+            return request.env._("Attach at most %(count)s files.", count=upload_tools.MAX_FILES)
+        if code == upload_tools.TOO_LARGE:
+            return request.env._("The file %(name)s is too large (at most %(size)s MB).", name=name,
+                                 size=MAX_ATTACHMENT_SIZE // (1024 * 1024))
+        if code == upload_tools.EMPTY:
+            return request.env._("The file %(name)s is empty.", name=name)
+        return request.env._(
+            "The file %(name)s is not accepted: attach PDF, images, text, Word, Excel or OpenDocument files.",
+            name=name,
+        )
+
+    def _complaint_rate_exceeded(self):
+        """Whether the portal user's company submitted too many complaints from the portal in the last hour."""
+        count = request.env["crm.complaint"].sudo().search_count([
+            ("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id),
+            ("channel", "=", "portal"),
+            ("create_date", ">=", fields.Datetime.now() - timedelta(hours=1)),
+        ])
+        return upload_tools.rate_exceeded(count)
+
     def _complaint_create_from_portal(self, subject, description, files):
-        """Create the complaint and its attachments on behalf of the portal user (checked: logged-in user)."""
+        """Create the complaint and its attachments on behalf of the portal user (checked: logged-in user).
+
+        :param files: ``(name, data, mimetype)`` of the checked uploads (:meth:`_complaint_read_uploads`)
+        """
         user = request.env.user
         partner = user.partner_id
         type_id = request.params.get("type_id")
@@ -112,9 +157,9 @@ class ComplaintPortal(CustomerPortal):
             "company_id": user.company_id.id,
         })
         attachments = [
-            {"name": upload.filename, "datas": base64.b64encode(upload.read()), "res_model": "crm.complaint",
+            {"name": name, "datas": base64.b64encode(data), "mimetype": mimetype, "res_model": "crm.complaint",
              "res_id": complaint_sudo.id}
-            for upload in files if upload.filename
+            for name, data, mimetype in files
         ]
         if attachments:
             attachments_sudo = request.env["ir.attachment"].sudo().create(attachments)

@@ -4,7 +4,7 @@ import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import complaint as complaint_tools
 from ..tools import sla as sla_tools
@@ -52,7 +52,7 @@ class CrmComplaint(models.Model):
     _check_company_auto = True
 
     # ------------------------------------------------------------
-    # FIELDS
+    # FIELDS (``groups="base.group_user"``: internal handling, never shown to the customer on the portal)
     # ------------------------------------------------------------
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index=True)
@@ -67,13 +67,13 @@ class CrmComplaint(models.Model):
     type_id = fields.Many2one("crm.complaint.type", required=True, tracking=True, index=True, check_company=True)
     team_id = fields.Many2one(
         "crm.complaint.team", tracking=True, index=True, check_company=True,
-        compute="_compute_team_id", store=True, readonly=False, precompute=True,
+        compute="_compute_team_id", store=True, readonly=False, precompute=True, groups="base.group_user",
     )
     user_id = fields.Many2one(
         "res.users", string="Responsible", tracking=True, index=True,
-        compute="_compute_user_id", store=True, readonly=False, precompute=True,
+        compute="_compute_user_id", store=True, readonly=False, precompute=True, groups="base.group_user",
     )
-    priority = fields.Selection(PRIORITIES, default="0", tracking=True)
+    priority = fields.Selection(PRIORITIES, default="0", tracking=True, groups="base.group_user")
     stage_id = fields.Many2one(
         "crm.complaint.stage", tracking=True, index=True, copy=False, ondelete="restrict",
         compute="_compute_stage_id", store=True, readonly=False, precompute=True,
@@ -86,36 +86,44 @@ class CrmComplaint(models.Model):
         "account.move", "crm_complaint_account_move_rel", "complaint_id", "move_id", string="Invoices",
         domain="[('move_type', 'in', ('out_invoice', 'out_refund')), ('state', '=', 'posted'),"
                " ('commercial_partner_id', '=', commercial_partner_id)]",
+        groups="base.group_user",
     )
     is_dispute = fields.Boolean(
         string="Disputes Invoices", tracking=True,
         help="The customer disputes the invoices: their follow-up is blocked until the complaint is closed.",
+        groups="base.group_user",
     )
     sale_order_id = fields.Many2one("sale.order", string="Sales Order", index="btree_not_null",
-                                    domain="[('partner_id.commercial_partner_id', '=', commercial_partner_id)]")
-    product_id = fields.Many2one("product.product", index="btree_not_null")
-    document_ref = fields.Reference(selection="_selection_document_ref", string="Related Document")
-    root_cause = fields.Text()
-    corrective_action = fields.Text()
+                                    domain="[('partner_id.commercial_partner_id', '=', commercial_partner_id)]",
+                                    groups="base.group_user")
+    product_id = fields.Many2one("product.product", index="btree_not_null", groups="base.group_user")
+    document_ref = fields.Reference(selection="_selection_document_ref", string="Related Document",
+                                    groups="base.group_user")
+    root_cause = fields.Text(groups="base.group_user")
+    corrective_action = fields.Text(groups="base.group_user")
     resolution = fields.Html()
     date_open = fields.Datetime(string="Received", default=fields.Datetime.now, required=True, copy=False)
     deadline = fields.Datetime(compute="_compute_deadline", store=True, precompute=True, tracking=True,
                                help="Working hours of the company's calendar; waiting for the customer "
                                     "does not count.")
-    date_first_response = fields.Datetime(string="First Response", readonly=True, copy=False)
+    date_first_response = fields.Datetime(string="First Response", readonly=True, copy=False,
+                                          groups="base.group_user")
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
-    sla_pause_ids = fields.One2many("crm.complaint.sla.pause", "complaint_id", string="Pauses")
-    sla_status = fields.Selection(SLA_STATUSES, compute="_compute_sla_status", string="Deadline Status")
-    is_overdue = fields.Boolean(compute="_compute_sla_status", search="_search_is_overdue", string="Overdue")
-    sla_warned = fields.Boolean(string="Deadline Warning Sent", copy=False, readonly=True)
-    sla_escalated = fields.Boolean(string="Escalated", copy=False, readonly=True)
+    sla_pause_ids = fields.One2many("crm.complaint.sla.pause", "complaint_id", string="Pauses",
+                                    groups="base.group_user")
+    sla_status = fields.Selection(SLA_STATUSES, compute="_compute_sla_status", string="Deadline Status",
+                                  groups="base.group_user")
+    is_overdue = fields.Boolean(compute="_compute_sla_status", search="_search_is_overdue", string="Overdue",
+                                groups="base.group_user")
+    sla_warned = fields.Boolean(string="Deadline Warning Sent", copy=False, readonly=True, groups="base.group_user")
+    sla_escalated = fields.Boolean(string="Escalated", copy=False, readonly=True, groups="base.group_user")
     suggested_article_ids = fields.Many2many("crm.knowledge.article", compute="_compute_suggested_article_ids",
-                                             string="Suggested Articles")
+                                             string="Suggested Articles", groups="base.group_user")
     knowledge_article_id = fields.Many2one("crm.knowledge.article", copy=False,
-                                           readonly=True)
+                                           readonly=True, groups="base.group_user")
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
-    color = fields.Integer()
+    color = fields.Integer(groups="base.group_user")
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -204,9 +212,37 @@ class CrmComplaint(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.constrains("invoice_ids", "partner_id", "company_id")
+    def _check_invoice_ids(self):
+        """The invoices of a complaint are the customer's own, of the complaint's company."""
+        for complaint in self.sudo():
+            wrong = complaint.invoice_ids.filtered(
+                lambda move, c=complaint: move.commercial_partner_id != c.commercial_partner_id
+                or move.company_id != c.company_id
+                or move.move_type not in ("out_invoice", "out_refund")
+            )
+            if wrong:
+                raise ValidationError(self.env._(
+                    "Complaint %(number)s: the invoice %(invoice)s is not a customer invoice of %(customer)s "
+                    "in %(company)s.",
+                    number=complaint.name, invoice=wrong[0].display_name,
+                    customer=complaint.commercial_partner_id.display_name, company=complaint.company_id.name,
+                ))
+
+    def _check_dispute_access(self, vals):
+        """Marking invoices as disputed stops their follow-up: only who may block the follow-up does it."""
+        if self.env.su or not (vals.get("is_dispute") or ("invoice_ids" in vals and any(self.mapped("is_dispute")))):
+            return
+        if not self.env["crm.followup.block"].has_access("create"):
+            raise AccessError(self.env._(
+                "Only users allowed to block the follow-up of invoices (Receivables users, billing) can mark a "
+                "complaint as disputing its invoices.",
+            ))
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self.browse()._check_dispute_access(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("crm.complaint") or "/"
             if vals.get("partner_id") and not vals.get("contact_id"):
@@ -234,6 +270,7 @@ class CrmComplaint(models.Model):
         return complaints
 
     def write(self, vals):
+        self._check_dispute_access(vals)
         stage_changed = "stage_id" in vals
         old_stages = {complaint: complaint.stage_id for complaint in self} if stage_changed else {}
         res = super().write(vals)
@@ -248,6 +285,18 @@ class CrmComplaint(models.Model):
         for complaint in self:
             complaint.invoice_ids.sudo()._crm_followup_unblock(origin=complaint)
 
+    def _order_to_sql(self, order, query, alias=None, reverse=False):
+        """Customers may not read the internal fields of the default order (priority): sorted without them."""
+        if not self.env.su and self.env.user.share:
+            parts = [part for part in (order or self._order).split(",") if part.strip()]
+            allowed = [part for part in parts if self._crm_field_readable(part.split()[0])]
+            order = ",".join(allowed) or "id desc"
+        return super()._order_to_sql(order, query, alias=alias, reverse=reverse)
+
+    def _crm_field_readable(self, fname):
+        field = self._fields.get(fname.split(".")[0])
+        return bool(field) and (not field.groups or self.env.user.has_groups(field.groups))
+
     # ------------------------------------------------------------
     # MAIL / PORTAL / RATING
     # ------------------------------------------------------------
@@ -257,8 +306,15 @@ class CrmComplaint(models.Model):
         """Create a complaint from an email to a team alias, matched to the customer by the sender's email."""
         values = dict(custom_values or {})
         author = self.env["res.partner"].browse(msg_dict.get("author_id") or [])
+        # the sender's address may be forged: only a sender known before this email gets the acknowledgement,
+        # so that the intake never mails strangers on behalf of whoever wrote their address
+        known_sender = bool(author)
         if not author and msg_dict.get("email_from"):
             author = self._mail_find_partner_from_emails([msg_dict["email_from"]], force_create=True)[0]
+            if author:
+                # the email is theirs: posted (by the mail gateway, from this very dict) as its author, it is
+                # not mailed back to them as a follower
+                msg_dict["author_id"] = author.id
         team = self.env["crm.complaint.team"].browse(values.get("team_id") or [])
         if not values.get("type_id"):
             values["type_id"] = self.env["crm.complaint.type"].search(
@@ -275,9 +331,20 @@ class CrmComplaint(models.Model):
             values.setdefault("company_id", team.company_id.id)
         values.setdefault("name", "/")  # else mail.thread names the record after the email's subject
         # the email itself is posted next on the new complaint: it is the complaint, not a reply
-        return super(CrmComplaint, self.with_context(crm_complaint_intake=True)).message_new(
-            msg_dict, custom_values=values,
-        )
+        context = {"crm_complaint_intake": True}
+        if not known_sender:
+            context["crm_complaint_no_acknowledgement"] = True
+        return super(CrmComplaint, self.with_context(**context)).message_new(msg_dict, custom_values=values)
+
+    @api.returns("mail.message", lambda value: value.id)
+    def message_post(self, **kwargs):
+        """Portal and public users post as themselves: the author (and its address) is never theirs to choose,
+        so a customer cannot post in the name of an employee (which would also fake the first response)."""
+        if not self.env.su and self.env.user.share:
+            kwargs.pop("email_from", None)
+            kwargs.pop("author_guest_id", None)
+            kwargs["author_id"] = self.env.user.partner_id.id
+        return super().message_post(**kwargs)
 
     def _message_post_after_hook(self, message, msg_values):
         """Log customer replies in the interaction history, note the first response of our side."""
@@ -299,8 +366,9 @@ class CrmComplaint(models.Model):
                 )
                 if complaint.is_waiting:
                     # the customer of this very complaint answered: resume it, whoever posted on their behalf
-                    complaint.sudo().stage_id = complaint._get_resume_stage()
-            elif author.user_ids.filtered(lambda user: not user.share) and not complaint.date_first_response:
+                    complaint_sudo = complaint.sudo()
+                    complaint_sudo.stage_id = complaint_sudo._get_resume_stage()
+            elif author.user_ids.filtered(lambda user: not user.share) and not complaint.sudo().date_first_response:
                 complaint.sudo().date_first_response = message.date or fields.Datetime.now()
         return res
 

@@ -1,4 +1,5 @@
 from . import (
+    test_access_matrix,
     test_complaint_dispute,
     test_complaint_intake,
     test_complaint_portal,
@@ -6,4 +7,6 @@ from . import (
     test_complaint_sla,
     test_crm_complaint,
     test_crm_complaints_tour,
+    test_security_complaints,
+    test_security_portal,
 )

@@ -13,25 +13,44 @@ class CrmKnowledgeHelpCentre(http.Controller):
     # HELPERS
     # ------------------------------------------------------------
 
+    def _get_help_company_ids(self, audience):
+        """Companies whose articles the visitor may read: the portal user's companies, else the current
+        company (the website's, for anonymous visitors); articles without a company are shared."""
+        if audience == "portal" and not request.env.user._is_public():
+            return [*request.env.user.company_ids.ids, False]
+        return [request.env.company.id, False]
+
+    def _get_visible_domain(self, audience):
+        """Domain of the articles ``audience`` may read: published, active, of the visitor's companies."""
+        Article = request.env["crm.knowledge.article"]
+        return [
+            *Article._get_published_domain(), *Article._crm_audience_domain(audience),
+            ("active", "=", True), ("company_id", "in", self._get_help_company_ids(audience)),
+        ]
+
     def _get_visible_article(self, article_id, audience):
         """The published article ``article_id`` if ``audience`` may read it, else ``None``."""
-        Article = request.env["crm.knowledge.article"]
-        article_sudo = Article.sudo().browse(int(article_id)).exists()
-        scope = Article._crm_audience_domain(audience)
-        if not article_sudo or not article_sudo.filtered_domain(Article._get_published_domain() + scope):
+        article_sudo = request.env["crm.knowledge.article"].sudo().browse(int(article_id)).exists()
+        if not article_sudo or not article_sudo.filtered_domain(self._get_visible_domain(audience)):
             return None
         return article_sudo
 
     def _prepare_help_values(self, audience, search=None, category_id=None):
         Article = request.env["crm.knowledge.article"].sudo()
-        domain = Article._get_published_domain() + Article._crm_audience_domain(audience)
+        domain = self._get_visible_domain(audience)
         snippets = {}
         if search:
-            articles_sudo = Article._crm_suggest(search, limit=HELP_LIMIT, audience=audience)
+            ids = Article._crm_search_ranked(search, limit=HELP_LIMIT, domain=domain)
+            articles_sudo = Article.browse(ids)
             snippets = articles_sudo._crm_search_snippets(search)
         else:
-            if category_id:
-                domain += [("category_id", "child_of", int(category_id))]
+            # a category id from the address: anything but an existing category is ignored
+            category = str(category_id or "")
+            category_sudo = request.env["crm.knowledge.category"].sudo().browse(
+                int(category) if category.isdigit() and int(category) < 2**31 else [],
+            ).exists()
+            if category_sudo:
+                domain += [("category_id", "child_of", category_sudo.id)]
             articles_sudo = Article.search(domain, limit=HELP_LIMIT * 5)
         return {
             "articles": articles_sudo,
@@ -44,9 +63,7 @@ class CrmKnowledgeHelpCentre(http.Controller):
 
     def _render_article(self, article_sudo, audience):
         article_sudo._crm_register_view()
-        related_sudo = article_sudo.related_ids.filtered_domain(
-            article_sudo._get_published_domain() + article_sudo._crm_audience_domain(audience),
-        )
+        related_sudo = article_sudo.related_ids.filtered_domain(self._get_visible_domain(audience))
         return request.render("crm_knowledge.help_article_page", {
             "article": article_sudo,
             "related_articles": related_sudo,

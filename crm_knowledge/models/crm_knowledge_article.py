@@ -31,6 +31,9 @@ AUDIENCE_SCOPES = {
 }
 #: fields whose change creates a version and, on a published article, needs an approver
 CONTENT_FIELDS = ("name", "body", "template_body")
+#: fields deciding who reads a published article or what it says: changed by approvers only (or with the
+#: article sent back to draft or review in the same write)
+APPROVAL_FIELDS = (*CONTENT_FIELDS, "audience", "company_id", "kind", "category_id", "template_model_id", "active")
 #: models a document template may be written for (when their addon is installed)
 TEMPLATE_MODELS = ("res.partner", "sale.order", "account.move", "crm.complaint")
 #: minimal trigram word similarity for the typo fallback
@@ -278,14 +281,7 @@ class CrmKnowledgeArticle(models.Model):
         if vals.get("state") == "published":
             self._check_can_publish()
         content_changed = any(fname in vals for fname in CONTENT_FIELDS)
-        if content_changed and not self._can_approve():
-            published = self.filtered(lambda a: a.state == "published")
-            if published and vals.get("state") not in ("draft", "review"):
-                raise AccessError(self.env._(
-                    "Only an approver can change the published article “%(name)s”: "
-                    "set it back to draft or ask an approver.",
-                    name=published[0].name,
-                ))
+        self._check_approval_write(vals)
         if content_changed:
             before = {article.id: tuple(article[f] for f in CONTENT_FIELDS) for article in self}
         result = super().write(vals)
@@ -294,6 +290,32 @@ class CrmKnowledgeArticle(models.Model):
                 lambda a: tuple(a[f] for f in CONTENT_FIELDS) != before[a.id]
             )._create_versions()
         return result
+
+    def _check_approval_write(self, vals):
+        """Refuse a change of who reads a published article, or of what it says, from a non-approver.
+
+        Audience, company, kind, category, texts and template all decide what a published article shows and
+        to whom: an editor changes them only by sending the article back to draft or review in the same
+        write, so that an approver publishes the new version.
+
+        :raise AccessError: a non-approver changes a field of :data:`APPROVAL_FIELDS` of a published article
+        """
+        if self._can_approve() or vals.get("state") in ("draft", "review"):
+            return
+        # archiving hides an article from everyone: editors may; bringing one back needs an approver
+        changed = [fname for fname in APPROVAL_FIELDS if fname in vals and (fname != "active" or vals[fname])]
+        if not changed:
+            return
+        for article in self.filtered(lambda a: a.state == "published"):
+            for fname in changed:
+                field = self._fields[fname]
+                new_value = field.convert_to_record(field.convert_to_cache(vals[fname], article), article)
+                if new_value != article[fname]:
+                    raise AccessError(self.env._(
+                        "Only an approver can change the published article “%(name)s” (%(field)s): "
+                        "set it back to draft or ask an approver.",
+                        name=article.name, field=field._description_string(self.env),
+                    ))
 
     def _create_versions(self):
         """Snapshot the current title and texts of the articles as a new version."""
@@ -598,12 +620,28 @@ class CrmKnowledgeArticle(models.Model):
         self.ensure_one()
         if self.kind != "template" or not self.template_model:
             raise UserError(self.env._("“%(name)s” is not a document template.", name=self.name))
+        if not self.env.user.has_group("crm_knowledge.crm_knowledge_group_editor"):
+            # editors preview their drafts; everyone else renders approved templates only
+            self._crm_check_template_published()
         records = self.env[self.template_model].browse(res_ids)
         records.check_access("read")
         return self._render_template(
             self.template_body or "", self.template_model, list(res_ids), engine="qweb",
             add_context=self._crm_render_helpers(),
         )
+
+
+    def _crm_check_template_published(self):
+        """Documents are made from approved templates only.
+
+        :raise UserError: the template is not published (a draft, in review or archived)
+        """
+        for article in self:
+            if article.state != "published" or not article.active:
+                raise UserError(self.env._(
+                    "The template “%(name)s” is not published: an approver must publish it before documents "
+                    "are made from it.", name=article.name,
+                ))
 
 
 class RuFormatHelpers:

@@ -4,4 +4,5 @@ from . import (
     test_crm_knowledge_search,
     test_crm_knowledge_template,
     test_crm_knowledge_tour,
+    test_security_knowledge,
 )

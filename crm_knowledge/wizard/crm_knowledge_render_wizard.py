@@ -66,9 +66,9 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
         self.ensure_one()
         attachment = self._create_pdf_attachment()
         record = self._get_record()
-        if hasattr(record, "message_post"):
-            # whoever may read the record may leave the document in its chatter (read access checked above)
-            record.sudo().message_post(
+        if hasattr(record, "message_post") and attachment.res_model == record._name:
+            # posted with the user's own rights: only who may write the record leaves a note in its chatter
+            record.message_post(
                 body=self.env._("Document “%(name)s” generated.", name=self.article_id.name),
                 attachment_ids=attachment.ids,
                 author_id=self.env.user.partner_id.id,
@@ -118,8 +118,9 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
     def _create_pdf_attachment(self):
         """PDF of the rendered document (``ir.actions.report``), attached to the record.
 
-        Attaching needs write access to the record in Odoo; a reader who may read the record gets the
-        document anyway: the attachment is created as superuser once the read access is checked.
+        Only published templates make documents. Attaching needs write access to the record, as in Odoo: a
+        user who may only read the record gets the document as a download, kept on this wizard (created
+        as superuser once the read access is checked), and nothing is added to the record.
         """
         self.ensure_one()
         record = self._get_record()
@@ -129,7 +130,9 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
             raise UserError(self.env._(
                 "The template “%(name)s” is not written for this kind of record.", name=self.article_id.name,
             ))
+        self.article_id._crm_check_template_published()
         record.check_access("read")
+        owner = record if record.has_access("write") else self
         content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(
             "crm_knowledge.crm_knowledge_document_report", res_ids=self.ids,
         )
@@ -137,8 +140,8 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
             "name": f"{self._get_document_title()}.pdf",
             "type": "binary",
             "datas": base64.b64encode(content),
-            "res_model": record._name,
-            "res_id": record.id,
+            "res_model": owner._name,
+            "res_id": owner.id,
             "mimetype": "application/pdf",
         })
         return attachment_sudo.sudo(False)

@@ -7,6 +7,7 @@ from . import (
     crm_followup_level,
     crm_followup_line,
     crm_followup_message,
+    crm_followup_message_guard,
     crm_followup_policy,
     crm_import_1c_document,
     crm_import_1c_service,

@@ -254,11 +254,19 @@ class CrmFollowupEngine(models.AbstractModel):
 
         :return: number of lines inserted
         """
+        # a payment may have been reconciled since the candidates were read (a long run; the cron commits each
+        # batch, so the next one reads what other workers committed meanwhile): read again, skip what is paid
+        items = self.env["account.move.line"].browse(
+            [item.id for entries in candidates.values() for item, _level, _days in entries])
+        items.invalidate_recordset(["reconciled", "amount_residual", "amount_residual_currency"])
+        still_due = set(items.filtered(
+            lambda item: not item.reconciled and item.company_currency_id.compare_amounts(item.amount_residual, 0) > 0
+        ).ids)
         values = [
             SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
                 item.id, item.move_id.id, level.id, partner_id, item.company_id.id, today,
                 item.amount_residual_currency, days, self.env.uid, self.env.uid)
-            for partner_id, entries in candidates.items() for item, level, days in entries
+            for partner_id, entries in candidates.items() for item, level, days in entries if item.id in still_due
         ]
         if not values:
             return 0
@@ -462,12 +470,14 @@ class CrmFollowupEngine(models.AbstractModel):
         """
         now = fields.Datetime.now()
         self.env.flush_all()
+        # plain SQL skips record rules: only the communications of the companies the user works in
         query = SQL(
             """SELECT id FROM crm_followup_message
-                WHERE state = 'queued' AND (date_scheduled IS NULL OR date_scheduled <= %s) %s
+                WHERE state = 'queued' AND (date_scheduled IS NULL OR date_scheduled <= %s)
+                  AND company_id IN %s %s
                 ORDER BY id %s
                   FOR UPDATE SKIP LOCKED""",
-            now,
+            now, tuple(self.env.companies.ids),
             SQL("AND id IN %s", tuple(ids)) if ids else SQL(""),
             SQL("LIMIT %s", limit) if limit else SQL(""),
         )

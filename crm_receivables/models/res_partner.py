@@ -248,19 +248,28 @@ class ResPartner(models.Model):
         compared in E.164, the default country being the company's (Russia: ``8 (912) 345-67-89`` is
         ``+79123456789``).
 
+        Only the customers of ``company`` (or shared by all companies) are found, whatever the caller's
+        rights: telephony endpoints call this as superuser with the company their token belongs to.
+
         :param str number: the number as received
-        :param company: ``res.company`` whose country is the default (current company by default)
+        :param company: ``res.company`` whose customers are searched and whose country is the default
+            (current company by default)
         :return: ``res.partner`` recordset of commercial partners, possibly empty
         """
-        region = (company or self.env.company).country_id.code or "RU"
+        company = company or self.env.company
+        region = company.country_id.code or "RU"
         term = phone_tools.search_term(number, region)
         if not term:
             return self.browse()
-        candidates = self.search([("phone_mobile_search", "ilike", term)], limit=200)
+        candidates = self.search([
+            ("phone_mobile_search", "ilike", term), ("company_id", "in", [company.id, False]),
+        ], limit=200)
         matching = candidates.filtered(
             lambda partner: phone_tools.match_numbers(number, [partner.phone, partner.mobile], region)
         )
-        return matching.commercial_partner_id
+        return matching.commercial_partner_id.filtered(
+            lambda partner: not partner.company_id or partner.company_id == company
+        )
 
     def action_view_payment_promises(self):
         """Open the customer's payment promises (smart button)."""

@@ -17,5 +17,7 @@ from . import (
     test_payment_promise,
     test_pbx,
     test_phone,
+    test_security_followup_crash,
+    test_security_receivables,
     test_statement,
 )
