@@ -1,11 +1,13 @@
 from . import (
     account_move,
     account_partial_reconcile,
+    crm_collection_queue,
     crm_followup_block,
     crm_followup_level,
     crm_followup_line,
     crm_followup_message,
     crm_followup_policy,
+    crm_followup_policy_score,
     crm_import_1c_document,
     crm_interaction,
     crm_interaction_outcome,

@@ -100,3 +100,10 @@ class AccountMove(models.Model):
     crm_has_broken_promise = fields.Boolean(
         related="commercial_partner_id.crm_has_broken_promise", string="Customer Broke a Promise",
     )
+
+    # ------------------------------------------------------------
+    # COLLECTIONS WORKBENCH: CREDIT HOLD BANNER
+    # ------------------------------------------------------------
+
+    crm_credit_hold_reason = fields.Text(related="commercial_partner_id.crm_credit_hold_reason",
+                                         string="Customer on Credit Hold")

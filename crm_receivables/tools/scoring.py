@@ -80,7 +80,7 @@ def kept_counts(kept, partial, broken):
     :return: ``(kept, judged)`` — kept may be fractional (``4.5``), judged is the number of judged promises
     """
     judged = kept + partial + broken
-    return kept + partial / 2.0, judged
+    return kept + partial / 2.0, int(judged)
 
 
 def classify(score):
@@ -301,3 +301,64 @@ def rank_queue(rows):
         counters[row["user_id"]] = counters.get(row["user_id"], 0) + 1
         row["rank"] = counters[row["user_id"]]
     return ordered
+
+
+def format_response(response_by_channel):
+    """Store the response by channel in one short text: ``"email=0/5,sms=2/3"`` (answered/sent).
+
+    :param dict response_by_channel: ``{channel: (sent, answered)}``
+    :return: str, channels in name order ("" when empty)
+    """
+    return ",".join(
+        f"{channel}={answered}/{sent}" for channel, (sent, answered) in sorted(response_by_channel.items())
+    )
+
+
+def parse_response(value):
+    """Read back :func:`format_response`; malformed parts are ignored.
+
+    :param str value: ``"email=0/5,sms=2/3"``
+    :return: dict ``{channel: (sent, answered)}``
+    """
+    result = {}
+    for part in (value or "").split(","):
+        channel, _sep, figures = part.strip().partition("=")
+        answered, _sep, sent = figures.partition("/")
+        if channel and answered.isdigit() and sent.isdigit():
+            result[channel] = (int(sent), int(answered))
+    return result
+
+
+def credit_hold_reasons(overdue_amount, overdue_days, hold_days, hold_amount):
+    """Why a customer's new sales on credit are held, from their overdue debt and the company's settings.
+
+    :param float overdue_amount: the customer's overdue amount (company currency)
+    :param int overdue_days: days overdue of the customer's oldest overdue item
+    :param int hold_days: hold beyond this many days overdue (0: no such rule)
+    :param float hold_amount: hold beyond this overdue amount (0: no such rule)
+    :return: list of ``(code, params)``: ``("days", {"days": 45, "limit": 30})``,
+        ``("amount", {"amount": 150000.0, "limit": 100000.0})``
+    """
+    reasons = []
+    if overdue_amount <= 0:
+        return reasons
+    if hold_days and overdue_days > hold_days:
+        reasons.append(("days", {"days": int(overdue_days), "limit": int(hold_days)}))
+    if hold_amount and overdue_amount > hold_amount:
+        reasons.append(("amount", {"amount": overdue_amount, "limit": hold_amount}))
+    return reasons
+
+
+def shift_start_level(ordered_keys, key, offset, first_contact=True):
+    """The level a customer's follow-up starts at when the policy follows the score.
+
+    :param ordered_keys: the policy's level keys, mildest first (by delay)
+    :param key: the level the item reaches by its days overdue (``None``: none)
+    :param int offset: levels to move up (:func:`start_level_offset`)
+    :param bool first_contact: ``True`` when the item reached no level yet (only the start moves)
+    :return: the key of the level to use (the last level at most), or ``key`` unchanged
+    """
+    if key is None or not offset or not first_contact or key not in ordered_keys:
+        return key
+    index = min(list(ordered_keys).index(key) + offset, len(ordered_keys) - 1)
+    return ordered_keys[index]

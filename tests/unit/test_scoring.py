@@ -68,7 +68,7 @@ def test_chronic_late_promise_breaker_is_d():
 
 
 def test_disputes_and_trend_move_the_score():
-    base = dict(paid_amount=2000.0, late_amount_days=20 * 2000.0, late_amount=2000.0)
+    base = {"paid_amount": 2000.0, "late_amount_days": 20 * 2000.0, "late_amount": 2000.0}
     plain, _cls, _reasons = scoring.score_customer(facts(**base))
     disputed, _cls, _reasons = scoring.score_customer(facts(**base, disputes=3))
     assert disputed == round(plain - scoring.DISPUTE_MAX_POINTS, 1), "the dispute malus is capped"
@@ -151,3 +151,32 @@ def test_expected_recovery_and_ranking():
         {"partner_id": 4, "user_id": 7, "expected_recovery": 100.0},
     ])
     assert [(row["partner_id"], row["rank"]) for row in rows] == [(2, 1), (1, 2), (4, 3), (3, 1)]
+
+
+def test_response_round_trip():
+    response = {"sms": (3, 2), "email": (5, 0)}
+    text = scoring.format_response(response)
+    assert text == "email=0/5,sms=2/3"
+    assert scoring.parse_response(text) == response
+    assert scoring.parse_response("") == {}
+    assert scoring.parse_response("sms=x/3,,email=1/2,bad") == {"email": (2, 1)}
+
+
+def test_credit_hold_reasons():
+    assert scoring.credit_hold_reasons(0.0, 100, 30, 1000.0) == []
+    assert scoring.credit_hold_reasons(500.0, 45, 30, 0) == [("days", {"days": 45, "limit": 30})]
+    assert scoring.credit_hold_reasons(500.0, 30, 30, 0) == [], "exactly at the limit is not beyond it"
+    assert scoring.credit_hold_reasons(5000.0, 10, 0, 1000.0) == [
+        ("amount", {"amount": 5000.0, "limit": 1000.0})]
+    assert scoring.credit_hold_reasons(5000.0, 10, 0, 0) == [], "no rule set: no hold"
+    assert len(scoring.credit_hold_reasons(5000.0, 60, 30, 1000.0)) == 2
+
+
+def test_shift_start_level():
+    keys = [10, 20, 30]
+    assert scoring.shift_start_level(keys, 10, 1) == 20, "a D customer starts one level firmer"
+    assert scoring.shift_start_level(keys, 30, 1) == 30, "never beyond the last level"
+    assert scoring.shift_start_level(keys, 10, 0) == 10
+    assert scoring.shift_start_level(keys, 20, 1, first_contact=False) == 20, "only the start moves"
+    assert scoring.shift_start_level(keys, None, 1) is None
+    assert scoring.shift_start_level(keys, 99, 1) == 99
