@@ -184,6 +184,11 @@ class TestCollectionQueue(CollectionCommon):
         cls.blocked = cls._customer("ООО «Спорный»", crm_collector_id=cls.collector.id)
         cls.promised = cls._customer("ООО «Обещавший»", crm_collector_id=cls.collector.id)
         cls.by_salesperson = cls._customer("ООО «Продажный»", user_id=cls.collector2.id)
+        cls.env.user.groups_id |= cls.env.ref("crm_knowledge.crm_knowledge_group_approver")
+        cls.env["crm.knowledge.article"].create({
+            "name": "Звонок должнику", "kind": "script", "state": "published", "company_id": cls.company.id,
+            "body": "<p>Просроченная задолженность: назовите сумму и спросите дату оплаты.</p>",
+        })
 
     def _setup_debts(self):
         self.good.crm_score_class = "A"
@@ -261,7 +266,8 @@ class TestCollectionQueue(CollectionCommon):
             start = self.cr.sql_log_count
             self.env["crm.collection.queue"]._rebuild(self.company, today=date(2026, 4, 1))
             counts.append(self.cr.sql_log_count - start)
-        self.assertEqual(counts[0], counts[1])
+        self.assertLessEqual(counts[1], counts[0], "8 more customers cost no more queries than 1")
+        self.assertLessEqual(counts[1], 6)
         self.assertEqual(self.env["crm.collection.queue"].search_count([]), 9)
 
     def test_next_call_requires_next_step_and_goes_on(self):
@@ -271,9 +277,8 @@ class TestCollectionQueue(CollectionCommon):
         first = Queue.search([], order="rank")[0]
         self.assertEqual(first.partner_id, self.good)
         self.assertEqual(first.line_ids.move_id.mapped("amount_total"), [1000.0, 400.0])
-        script = self.env.ref("crm_knowledge.crm_knowledge_article_demo_overdue_script", raise_if_not_found=False)
-        if script:
-            self.assertEqual(first.script_id.kind, "script")
+        self.assertEqual(first.script_id.kind, "script")
+        self.assertIn("назовите сумму", first.script_body)
         action = first.with_context(crm_outcome_code="no_answer").action_log_outcome()
         self.assertEqual(action["res_model"], "crm.interaction.log.wizard")
         outcome = self.env["crm.interaction.outcome"]._get_by_code("no_answer")

@@ -14,6 +14,7 @@ registry.category("web_tour.tours").add("crm_collection_queue_next_call", {
         },
         {
             content: "My queue, first call on top",
+            timeout: 30000, // a loaded test machine needs more than the default 10 s
             trigger: ".o_list_view .o_data_row:first-child .o_data_cell[name='partner_id']:contains('Тур Должник')",
         },
         {
@@ -27,11 +28,12 @@ registry.category("web_tour.tours").add("crm_collection_queue_next_call", {
         },
         {
             content: "The customer's phone is click-to-call",
+            timeout: 30000,
             trigger: ".o_crm_next_call .o_field_widget[name='phone'] a[href^='tel:']",
         },
         {
             content: "Its open items are listed",
-            trigger: ".o_crm_next_call .o_field_widget[name='line_ids'] .o_data_row:contains('Тур-счёт')",
+            trigger: ".o_crm_next_call .o_field_widget[name='line_ids'] .o_data_row:contains('INV/')",
         },
         {
             content: "Open the call script",
@@ -40,6 +42,7 @@ registry.category("web_tour.tours").add("crm_collection_queue_next_call", {
         },
         {
             content: "The script of the knowledge base is shown",
+            timeout: 30000,
             trigger: ".o_crm_next_call .o_field_widget[name='script_body']:contains('Тур-скрипт: назовите сумму')",
         },
         {
@@ -49,6 +52,7 @@ registry.category("web_tour.tours").add("crm_collection_queue_next_call", {
         },
         {
             content: "The dialog asks for a next step",
+            timeout: 30000,
             trigger: ".modal .o_form_view .alert-info:contains('next step')",
         },
         {
@@ -62,6 +66,7 @@ registry.category("web_tour.tours").add("crm_collection_queue_next_call", {
         },
         {
             content: "The next customer of the queue opens",
+            timeout: 30000,
             trigger: ".o_crm_next_call .oe_title:contains('Тур Второй')",
         },
     ],
