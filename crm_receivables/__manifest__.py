@@ -16,6 +16,7 @@
         "security/crm_receivables_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_receivables_security.xml",
+        "security/crm_collection_security.xml",
         "data/crm_payment_promise_data.xml",
         "data/crm_interaction_outcome_data.xml",
         "wizard/crm_interaction_log_wizard_views.xml",
@@ -35,6 +36,9 @@
         "views/crm_followup_policy_views.xml",
         "views/crm_followup_message_views.xml",
         "views/crm_statement_views.xml",
+        "views/crm_collection_queue_views.xml",
+        "views/crm_credit_hold_views.xml",
+        "data/crm_collection_data.xml",
         "wizard/crm_import_1c_views.xml",
         "views/crm_receivables_menus.xml",
     ],
@@ -44,6 +48,7 @@
         "demo/crm_interaction_demo.xml",
         "demo/crm_payment_promise_demo.xml",
         "demo/crm_followup_demo.xml",
+        "demo/crm_collection_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -99,3 +99,10 @@ class AccountMove(models.Model):
         open_items = items.filtered(lambda line: not line.reconciled)
         # an entry whose items are all paid still keeps them
         return open_items | items.filtered(lambda line: line.move_id not in open_items.move_id)
+
+    # ------------------------------------------------------------
+    # COLLECTIONS WORKBENCH: CREDIT HOLD BANNER
+    # ------------------------------------------------------------
+
+    crm_credit_hold_reason = fields.Text(related="commercial_partner_id.crm_credit_hold_reason",
+                                         string="Customer on Credit Hold")

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, html2plaintext
 
 from ..tools import followup as followup_tools
+from ..tools import scoring as scoring_tools
 
 _logger = logging.getLogger(__name__)
 
@@ -155,6 +156,11 @@ class CrmFollowupEngine(models.AbstractModel):
             escalate_from = top.id if top and item.id in escalate else None
             key = followup_tools.pick_level(
                 days, [(lvl.id, lvl.delay) for lvl in policy.level_ids], escalate_from=escalate_from,
+            )
+            # a policy that follows the behaviour score starts weak payers (classes C, D) a level firmer
+            key = scoring_tools.shift_start_level(
+                policy.level_ids.sorted("delay").ids, key,
+                item.partner_id.commercial_partner_id._crm_followup_start_level_offset(policy), first_contact=not done,
             )
             if not key:
                 continue
@@ -364,8 +370,8 @@ class CrmFollowupEngine(models.AbstractModel):
             partner = message.partner_id
             contact = self._get_contact(message)
             excluded_all = set(followup_tools.parse_channels(message.excluded_channels)) | set(excluded)
-            preferences = followup_tools.parse_channels(contact.crm_followup_channels) or \
-                followup_tools.parse_channels(partner.crm_followup_channels)
+            # the contact's channels, else the customer's; ordered by response when the policy follows the score
+            preferences = contact._crm_followup_channel_preferences(message.level_id.policy_id)
             channel, reasons = followup_tools.choose_channel(
                 preferences, self._get_capabilities(message, contact), excluded=excluded_all,
             )
@@ -410,9 +416,7 @@ class CrmFollowupEngine(models.AbstractModel):
 
         :return: ``res.users``
         """
-        partner = message.partner_id
-        collector = partner["crm_collector_id"] if "crm_collector_id" in partner._fields else False
-        return collector or partner.user_id or self.env.user
+        return message.partner_id._crm_get_collector() or self.env.user
 
     @api.model
     def _get_capabilities(self, message, contact):

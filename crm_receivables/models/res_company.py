@@ -29,3 +29,18 @@ class ResCompany(models.Model):
         self.ensure_one()
         self.crm_pbx_token = _generate_pbx_token()
         return True
+
+    # ------------------------------------------------------------
+    # COLLECTIONS WORKBENCH: CREDIT HOLD
+    # ------------------------------------------------------------
+
+    crm_credit_hold_days = fields.Integer(
+        string="Hold Sales Beyond Days Overdue",
+        help="Confirming a sale order is refused while the customer has debt overdue more than this many days "
+             "(0: no such rule). A receivables manager can override.",
+    )
+    crm_credit_hold_amount = fields.Monetary(
+        string="Hold Sales Beyond Overdue Amount", currency_field="currency_id",
+        help="Confirming a sale order is refused while the customer's overdue debt exceeds this amount "
+             "(0: no such rule). A receivables manager can override.",
+    )

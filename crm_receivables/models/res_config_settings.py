@@ -15,3 +15,11 @@ class ResConfigSettings(models.TransientModel):
         """Settings button: a new PBX token for the current company."""
         self.ensure_one()
         return self.company_id.action_crm_regenerate_pbx_token()
+
+    # ------------------------------------------------------------
+    # COLLECTIONS WORKBENCH: CREDIT HOLD
+    # ------------------------------------------------------------
+
+    crm_credit_hold_days = fields.Integer(related="company_id.crm_credit_hold_days", readonly=False)
+    crm_credit_hold_amount = fields.Monetary(related="company_id.crm_credit_hold_amount", readonly=False,
+                                             currency_field="currency_id")

@@ -1,10 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount
 
+from ..tools import followup as followup_tools
 from ..tools import phone as phone_tools
 from ..tools import promise as promise_tools
 from ..tools import ru_ids
+from ..tools import scoring as scoring_tools
+
+SCORE_CLASSES = [("A", "A"), ("B", "B"), ("C", "C"), ("D", "D")]
+SCORE_WINDOW_DAYS = 365  # paid items, judged promises and reminders of the last year
+SCORE_RECENT_DAYS = 90  # the recent part of the window, compared with the older part (trend)
+SCORE_RESPONSE_DAYS = 7  # a payment within this many days after a reminder answers it
 
 
 class ResPartner(models.Model):
@@ -329,3 +336,342 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_group_state": 0}
         return action
+
+    # ------------------------------------------------------------
+    # COLLECTIONS WORKBENCH: COLLECTOR, BEHAVIOUR SCORE, CREDIT HOLD
+    # ------------------------------------------------------------
+
+    crm_collector_id = fields.Many2one(
+        "res.users", string="Collector", index="btree_not_null", tracking=True,
+        domain="[('share', '=', False)]",
+        help="Who chases this customer's debt; empty: the salesperson.",
+    )
+    crm_score = fields.Float(string="Behaviour Score", readonly=True, copy=False, groups="base.group_user",
+                             help="0-100 from the payment history of the last year (recomputed every night "
+                                  "and after payments).")
+    crm_score_class = fields.Selection(SCORE_CLASSES, string="Payer Class", readonly=True, copy=False,
+                                       index="btree_not_null", groups="base.group_user",
+                                       help="A: pays on time … D: pays very late or not at all.")
+    crm_score_reason = fields.Char(string="Why This Class", readonly=True, copy=False, groups="base.group_user")
+    crm_score_date = fields.Datetime(string="Scored On", readonly=True, copy=False, groups="base.group_user")
+    crm_score_dirty = fields.Boolean(readonly=True, copy=False, index="btree_not_null", groups="base.group_user",
+                                     help="A payment was reconciled since the last scoring.")
+    crm_channel_response = fields.Char(
+        string="Response by Channel", readonly=True, copy=False, groups="base.group_user",
+        help="Reminders answered by a payment / sent, per channel, e.g. sms=2/3.")
+    crm_preferred_channel = fields.Selection(
+        [("email", "Email"), ("sms", "SMS"), ("letter", "Letter"), ("call", "Phone Call")],
+        string="Answers Best To", readonly=True, copy=False, groups="base.group_user",
+        help="The channel whose reminders this customer answers best with a payment.")
+    crm_credit_hold_reason = fields.Text(
+        string="Credit Hold", compute="_compute_crm_credit_hold_reason", groups="base.group_user",
+        help="Why new sales on credit to this customer are held (empty: no hold).")
+
+    def _crm_get_collector(self):
+        """The collector of the customer: its own, else its salesperson (empty recordset when none)."""
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        return commercial.crm_collector_id or commercial.user_id
+
+    # --- behaviour score -------------------------------------------------
+
+    @api.model
+    def _cron_crm_score(self, batch_size=500):
+        """Score the customers marked dirty or not scored today, in batches with progress.
+
+        Each batch is scored in a savepoint (a failing batch is rolled back alone); when more customers wait
+        than one run's batches hold, the cron triggers itself again.
+        """
+        cron = self.env.ref("crm_receivables.ir_cron_crm_score", raise_if_not_found=False)
+        todo = self._crm_score_pending(limit=batch_size * 10)
+        done = 0
+        for start in range(0, len(todo), batch_size):
+            batch = todo[start:start + batch_size]
+            with self.env.cr.savepoint():
+                batch._crm_score_compute()
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
+        if len(todo) == batch_size * 10 and cron:
+            cron._trigger()
+        return done
+
+    @api.model
+    def _crm_score_pending(self, limit=None):
+        """Commercial customers to score: marked dirty, or with receivable items and not scored today."""
+        today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        self.flush_model(["crm_score_dirty", "crm_score_date", "customer_rank", "active", "commercial_partner_id"])
+        rows = self.env.execute_query(SQL(
+            """SELECT p.id FROM res_partner p
+                WHERE p.id = p.commercial_partner_id AND p.active
+                  AND (p.crm_score_dirty
+                       OR ((p.crm_score_date IS NULL OR p.crm_score_date < %s) AND p.customer_rank > 0))
+                ORDER BY p.crm_score_dirty DESC NULLS LAST, p.id
+                LIMIT %s""",
+            today_start, limit,
+        ))
+        return self.browse([row[0] for row in rows])
+
+    def _crm_score_compute(self):
+        """Score these customers (commercial entities): five grouped queries for the whole batch and one
+        UPDATE writing the results of all of them."""
+        partners = self.commercial_partner_id
+        if not partners:
+            return
+        facts, response = partners._crm_score_gather()
+        known = {key for key, _label in self._fields["crm_preferred_channel"].selection}
+        now = fields.Datetime.now()
+        values = []
+        for partner in partners:
+            score, cls, reasons = scoring_tools.score_customer(facts.get(partner.id, scoring_tools.CustomerFacts()))
+            by_channel = response.get(partner.id, {})
+            preferred = scoring_tools.preferred_channel(by_channel)
+            values.append(SQL(
+                "(%s, %s::float, %s::varchar, %s::varchar, %s::varchar, %s::varchar)",
+                partner.id, score or 0.0, cls, self._crm_score_sentence(reasons),
+                scoring_tools.format_response(by_channel) or None,
+                preferred if preferred in known else None,
+            ))
+        self.env.cr.execute(SQL(
+            """UPDATE res_partner p
+                  SET crm_score = v.score, crm_score_class = v.cls, crm_score_reason = v.reason,
+                      crm_channel_response = v.response, crm_preferred_channel = v.preferred,
+                      crm_score_date = %s, crm_score_dirty = FALSE
+                 FROM (VALUES %s) AS v(id, score, cls, reason, response, preferred)
+                WHERE p.id = v.id""",
+            now, SQL(", ").join(values),
+        ))
+        fnames = ["crm_score", "crm_score_class", "crm_score_reason", "crm_channel_response",
+                  "crm_preferred_channel", "crm_score_date", "crm_score_dirty"]
+        partners.invalidate_recordset(fnames)
+        partners.modified(fnames)
+
+    @api.model
+    def _crm_score_sentence(self, reasons):
+        """The plain sentence explaining a class, from the reasons of :func:`scoring.score_customer`.
+
+        :param reasons: list of ``(code, params)``
+        :return: str, e.g. "pays 12 days late on average, kept 4 of 5 promises"
+        """
+        _ = self.env._
+        templates = {
+            "no_history": lambda: _("no payment history yet"),
+            "on_time": lambda: _("pays on time"),
+            "late": lambda days: _("pays %(days)s days late on average", days=days),
+            "late_share": lambda percent: _("%(percent)s%% of the amount paid late", percent=percent),
+            "promises": lambda kept, total: _("kept %(kept)s of %(total)s promises", kept=kept, total=total),
+            "response": lambda percent: _("pays after %(percent)s%% of reminders", percent=percent),
+            "overdue": lambda days: _("oldest debt %(days)s days overdue", days=days),
+            "improving": lambda: _("paying better lately"),
+            "worsening": lambda: _("paying worse lately"),
+            "disputes": lambda count: _("open disputes: %(count)s", count=count),
+        }
+        fragments = [templates[code](**params) for code, params in reasons if code in templates]
+        return ", ".join(fragments)
+
+    def _crm_score_gather(self):
+        """The figures of the customers' histories, in a fixed number of grouped queries for the batch.
+
+        :return: ``(facts, response)`` — ``{partner_id: scoring.CustomerFacts}`` and
+            ``{partner_id: {channel: (sent, answered)}}``
+        """
+        self.env.flush_all()
+        today = fields.Date.context_today(self)
+        since = fields.Date.subtract(today, days=SCORE_WINDOW_DAYS)
+        recent = fields.Date.subtract(today, days=SCORE_RECENT_DAYS)
+        ids = self.ids
+        figures = {pid: {} for pid in ids}
+        # 1. paid receivable items: days late = latest reconciliation date - due date, weighted by amount
+        for row in self.env.execute_query(SQL(
+            """WITH paid AS (
+                   SELECT rp.commercial_partner_id AS partner_id, l.balance AS amount,
+                          GREATEST(MAX(pr.max_date) - l.date_maturity, 0) AS late,
+                          MAX(pr.max_date) AS paid_on
+                     FROM account_move_line l
+                     JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                     JOIN res_partner rp ON rp.id = l.partner_id
+                     JOIN account_partial_reconcile pr ON pr.debit_move_id = l.id
+                    WHERE rp.commercial_partner_id = ANY(%(ids)s) AND l.parent_state = 'posted' AND l.reconciled
+                      AND l.balance > 0 AND l.date_maturity IS NOT NULL
+                    GROUP BY rp.commercial_partner_id, l.id
+               )
+               SELECT partner_id, SUM(amount), SUM(amount * late), COALESCE(SUM(amount) FILTER (WHERE late > 0), 0),
+                      COALESCE(SUM(amount) FILTER (WHERE paid_on >= %(recent)s), 0),
+                      COALESCE(SUM(amount * late) FILTER (WHERE paid_on >= %(recent)s), 0)
+                 FROM paid WHERE paid_on >= %(since)s
+                GROUP BY partner_id""",
+            ids=ids, since=since, recent=recent,
+        )):
+            figures[row[0]].update(
+                paid_amount=float(row[1]), late_amount_days=float(row[2]), late_amount=float(row[3]),
+                recent_paid_amount=float(row[4]), recent_late_amount_days=float(row[5]),
+            )
+        # 2. judged promises of the window
+        for partner, state, count in self.env["crm.payment.promise"].sudo()._read_group(
+            [("partner_id", "in", ids), ("state", "in", ("kept", "partial", "broken")),
+             ("date_judged", ">=", since)],
+            ["partner_id", "state"], ["__count"],
+        ):
+            figures[partner.id][f"promises_{state}"] = count
+        # 3. open disputes: items whose follow-up is blocked now
+        for partner, count in self.env["crm.followup.block"].sudo()._read_group(
+            [("partner_id", "in", ids), ("is_effective", "=", True)], ["partner_id"], ["move_id:count_distinct"],
+        ):
+            figures[partner.id]["disputes"] = count
+        # 4. current overdue
+        for row in self.env.execute_query(SQL(
+            """SELECT rp.commercial_partner_id, SUM(l.amount_residual), MAX(%(today)s - l.date_maturity)
+                 FROM account_move_line l
+                 JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                 JOIN res_partner rp ON rp.id = l.partner_id
+                WHERE rp.commercial_partner_id = ANY(%(ids)s) AND l.parent_state = 'posted' AND NOT l.reconciled
+                  AND l.amount_residual > 0 AND l.date_maturity < %(today)s
+                GROUP BY rp.commercial_partner_id""",
+            ids=ids, today=today,
+        )):
+            figures[row[0]].update(overdue_amount=float(row[1]), overdue_days=int(row[2]))
+        # 5. reminders sent, and whether a payment came within N days, by channel and level
+        rows = self.env.execute_query(SQL(
+            """SELECT m.partner_id, m.channel, m.level_id, COUNT(*),
+                      COUNT(*) FILTER (WHERE EXISTS (
+                          SELECT 1 FROM account_move_line pl
+                            JOIN account_account pa ON pa.id = pl.account_id AND pa.account_type = 'asset_receivable'
+                            JOIN account_move pm ON pm.id = pl.move_id AND pm.move_type = 'entry'
+                            JOIN res_partner pp ON pp.id = pl.partner_id
+                           WHERE pp.commercial_partner_id = m.partner_id AND pl.parent_state = 'posted'
+                             AND pl.balance < 0 AND pl.date >= m.date_sent::date
+                             AND pl.date <= m.date_sent::date + %(days)s))
+                 FROM crm_followup_message m
+                WHERE m.partner_id = ANY(%(ids)s) AND m.date_sent >= %(since)s AND m.channel IS NOT NULL
+                GROUP BY m.partner_id, m.channel, m.level_id""",
+            ids=ids, since=since, days=SCORE_RESPONSE_DAYS,
+        ))
+        by_partner_rows = {}
+        for partner_id, channel, level_id, sent, answered in rows:
+            by_partner_rows.setdefault(partner_id, []).append((channel, level_id, sent, answered))
+        response = {}
+        for partner_id, partner_rows in by_partner_rows.items():
+            by_channel, _by_level, sent, answered = scoring_tools.response_rates(partner_rows)
+            response[partner_id] = by_channel
+            figures[partner_id].update(reminders_sent=sent, reminders_answered=answered)
+        facts = {pid: scoring_tools.CustomerFacts(**values) for pid, values in figures.items() if values}
+        return facts, response
+
+    @api.model
+    def _crm_score_mark_dirty(self, partner_ids):
+        """Mark customers to be scored again (a payment was reconciled) and wake the scoring cron up.
+
+        :param partner_ids: ids of commercial partners
+        """
+        if not partner_ids:
+            return
+        self.env.cr.execute(SQL(
+            "UPDATE res_partner SET crm_score_dirty = TRUE WHERE id = ANY(%s) AND crm_score_dirty IS NOT TRUE",
+            list(partner_ids),
+        ))
+        self.browse(partner_ids).invalidate_recordset(["crm_score_dirty"])
+        cron = self.env.ref("crm_receivables.ir_cron_crm_score", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    # --- the score drives the follow-up (hooks for the follow-up engine) ----
+
+    def _crm_followup_channel_preferences(self, policy=None):
+        """Channels in the order the follow-up tries them for this customer (or contact).
+
+        The customer's own preferences (``crm_followup_channels`` of the contact, else of the company);
+        when ``policy`` follows the score (``crm_use_score``), the channels the customer answers best
+        with a payment come first and those never answered go last.
+
+        :param policy: ``crm.followup.policy`` or ``None``
+        :return: tuple of channels
+        """
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        preferences = followup_tools.parse_channels(self.crm_followup_channels) or \
+            followup_tools.parse_channels(commercial.crm_followup_channels)
+        if not policy or not policy.crm_use_score:
+            return preferences
+        response = scoring_tools.parse_response(commercial.sudo().crm_channel_response)
+        known = set(followup_tools.CHANNELS)
+        return tuple(ch for ch in scoring_tools.channel_order(preferences, response) if ch in known)
+
+    def _crm_followup_start_level_offset(self, policy=None):
+        """Levels the follow-up of this customer starts above the policy's first (score-driven policies only).
+
+        :return: int (0 for good or unscored payers, or when the policy does not follow the score)
+        """
+        self.ensure_one()
+        if not policy or not policy.crm_use_score:
+            return 0
+        return scoring_tools.start_level_offset(self.commercial_partner_id.sudo().crm_score_class)
+
+    # --- credit hold ------------------------------------------------------
+
+    @api.depends_context("company")
+    def _compute_crm_credit_hold_reason(self):
+        """Held when over the credit limit (Odoo's) or with debt overdue beyond the company's settings."""
+        company = self.env.company
+        commercial = self.commercial_partner_id
+        overdue = commercial._crm_credit_overdue(company)
+        for partner in self:
+            partner.crm_credit_hold_reason = partner.commercial_partner_id._crm_credit_hold_text(
+                company, overdue.get(partner.commercial_partner_id.id, (0.0, 0)),
+            )
+
+    def _crm_credit_overdue(self, company):
+        """Overdue amount and days of the oldest overdue item of these customers in ``company`` (one query).
+
+        :return: ``{commercial partner id: (amount, days)}``
+        """
+        ids = self.commercial_partner_id.ids
+        if not ids:
+            return {}
+        today = fields.Date.context_today(self)
+        self.env["account.move.line"].flush_model(
+            ["account_id", "partner_id", "company_id", "parent_state", "reconciled", "amount_residual",
+             "date_maturity"])
+        rows = self.env.execute_query(SQL(
+            """SELECT rp.commercial_partner_id, SUM(l.amount_residual), MAX(%(today)s - l.date_maturity)
+                 FROM account_move_line l
+                 JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                 JOIN res_partner rp ON rp.id = l.partner_id
+                WHERE rp.commercial_partner_id = ANY(%(ids)s) AND l.company_id = %(company)s
+                  AND l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
+                  AND l.date_maturity < %(today)s
+                GROUP BY rp.commercial_partner_id""",
+            ids=ids, company=company.id, today=today,
+        ))
+        return {row[0]: (float(row[1]), int(row[2])) for row in rows}
+
+    def _crm_credit_hold_text(self, company, overdue, extra_amount=0.0):
+        """The reasons of a credit hold, one per line (empty string: no hold).
+
+        :param company: ``res.company`` whose settings apply
+        :param overdue: ``(overdue amount, days of the oldest overdue item)``
+        :param float extra_amount: amount of the document being confirmed (counted against the credit limit)
+        """
+        self.ensure_one()
+        lines = []
+        partner_sudo = self.sudo().with_company(company)
+        if company.account_use_credit_limit and partner_sudo.credit_limit:
+            total = partner_sudo.credit + partner_sudo.credit_to_invoice + extra_amount
+            if company.currency_id.compare_amounts(total, partner_sudo.credit_limit) > 0:
+                lines.append(self.env._(
+                    "Over the credit limit: %(total)s due for a limit of %(limit)s.",
+                    total=format_amount(self.env, total, company.currency_id),
+                    limit=format_amount(self.env, partner_sudo.credit_limit, company.currency_id),
+                ))
+        for code, params in scoring_tools.credit_hold_reasons(
+            overdue[0], overdue[1], company.crm_credit_hold_days, company.crm_credit_hold_amount,
+        ):
+            if code == "days":
+                lines.append(self.env._(
+                    "Debt overdue %(days)s days (more than %(limit)s allowed).", **params,
+                ))
+            else:
+                lines.append(self.env._(
+                    "Overdue debt of %(amount)s (more than %(limit)s allowed).",
+                    amount=format_amount(self.env, params["amount"], company.currency_id),
+                    limit=format_amount(self.env, params["limit"], company.currency_id),
+                ))
+        return "\n".join(lines)

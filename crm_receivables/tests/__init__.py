@@ -1,4 +1,6 @@
 from . import (
+    test_collection_queue_tour,
+    test_collection_workbench,
     test_crm_followup_block,
     test_crm_interaction,
     test_crm_interaction_log,
