@@ -16,6 +16,7 @@
         "security/crm_receivables_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_receivables_security.xml",
+        "security/crm_selfservice_security.xml",
         "data/crm_payment_promise_data.xml",
         "data/crm_interaction_outcome_data.xml",
         "wizard/crm_interaction_log_wizard_views.xml",
@@ -34,8 +35,10 @@
         "views/crm_followup_policy_views.xml",
         "views/crm_followup_message_views.xml",
         "views/crm_statement_views.xml",
+        "views/crm_selfservice_templates.xml",
         "wizard/crm_import_1c_views.xml",
         "views/crm_receivables_menus.xml",
+        "views/crm_selfservice_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

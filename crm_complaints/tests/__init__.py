@@ -6,4 +6,5 @@ from . import (
     test_complaint_sla,
     test_crm_complaint,
     test_crm_complaints_tour,
+    test_selfservice_complaint,
 )

@@ -178,3 +178,27 @@ class CrmStatement(models.Model):
         label = labels.get(move.move_type, move.move_type)
         ref = move.ref or move.name
         return f"{label} {move.name}" if ref == move.name else f"{label} {move.name} ({ref})"
+
+    # ------------------------------------------------------------
+    # SELF-SERVICE (answered by the customer on the self-service page)
+    # ------------------------------------------------------------
+
+    selfservice_confirmed_by = fields.Char(string="Confirmed By", readonly=True, copy=False,
+                                           help="Name and position typed by the customer on the self-service page.")
+    selfservice_confirmed_on = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
+    selfservice_token_id = fields.Many2one("crm.selfservice.token", string="Confirmed Through", readonly=True,
+                                           copy=False, ondelete="set null")
+
+    def _crm_selfservice_confirm(self, name, token):
+        """The customer confirmed the statement on the self-service page (instead of a signed scan).
+
+        :param str name: who confirmed (typed by the customer)
+        :param token: the ``crm.selfservice.token`` of the page
+        """
+        self.sudo().write({
+            "state": "confirmed",
+            "selfservice_confirmed_by": name,
+            "selfservice_confirmed_on": fields.Datetime.now(),
+            "selfservice_token_id": token.id,
+        })
+        return True

@@ -14,5 +14,7 @@ from . import (
     test_payment_promise,
     test_pbx,
     test_phone,
+    test_selfservice,
+    test_selfservice_tour,
     test_statement,
 )
