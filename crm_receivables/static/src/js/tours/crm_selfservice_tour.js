@@ -7,6 +7,16 @@ function isoDay(offset) {
     return day.toISOString().slice(0, 10);
 }
 
+/** Set a date or date-time input like the browser's picker does (the tour's "edit" types text). */
+function setValue(selector, value) {
+    return () => {
+        const input = document.querySelector(selector);
+        input.value = value;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+}
+
 /**
  * The customer opens the personal link of a reminder (no login), promises to pay the oldest invoice,
  * asks for a call back and confirms the statement of account; ``thanks`` is the success text in the
@@ -26,7 +36,7 @@ function selfServiceSteps(thanks) {
         {
             content: "Payment date",
             trigger: ".o_crm_selfservice_promise input[name=promised_date]",
-            run: `edit ${isoDay(7)}`,
+            run: setValue(".o_crm_selfservice_promise input[name=promised_date]", isoDay(7)),
         },
         {
             content: "Amount",
@@ -45,7 +55,7 @@ function selfServiceSteps(thanks) {
         {
             content: "Call back time",
             trigger: ".o_crm_selfservice_callback input[name=when]",
-            run: `edit ${isoDay(2)}T11:00`,
+            run: setValue(".o_crm_selfservice_callback input[name=when]", `${isoDay(2)}T11:00`),
         },
         {
             content: "Ask for a call",
