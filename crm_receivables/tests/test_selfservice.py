@@ -35,6 +35,16 @@ class TestSelfServicePage(SelfServiceHttpCommon):
                             "&report_type=pdf&download=true")
         self.assertEqual(pdf.status_code, 200, "the invoice opens without an account")
 
+    def test_pay_now_only_with_a_payment_provider(self):
+        self.assertNotIn("o_crm_selfservice_pay", self.url_open(self.url).text)
+        provider = self.env["payment.provider"].search([("company_id", "=", self.company.id)], limit=1)
+        provider.state = "test"
+        page = self.url_open(self.url)
+        self.invoice_old.invalidate_recordset(["access_token"])
+        self.assertIn("o_crm_selfservice_pay", page.text)
+        self.assertIn(f'href="/my/invoices/{self.invoice_old.id}?access_token={self.invoice_old.access_token}"',
+                      page.text, "Pay now opens Odoo's own invoice page with its payment form")
+
     def test_guessed_expired_revoked_tokens_get_nothing(self):
         self.assertEqual(self.url_open("/crm/selfservice/guessed-token-123456").status_code, 404)
         self.assertEqual(self.url_open("/crm/selfservice/" + self.token.token[:-1]).status_code, 404)
