@@ -2,7 +2,8 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import Command, fields
-from odoo.tests import TransactionCase, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.mail.tests.common import MockEmail
@@ -44,6 +45,22 @@ class TestSelfServicePage(SelfServiceHttpCommon):
         self.assertIn("o_crm_selfservice_pay", page.text)
         self.assertIn(f'href="/my/invoices/{self.invoice_old.id}?access_token={self.invoice_old.access_token}"',
                       page.text, "Pay now opens Odoo's own invoice page with its payment form")
+
+    def test_access_rights(self):
+        """Collectors read links and answers, managers revoke; portal and public users have no access."""
+        portal = new_test_user(self.env, login="ss_portal", groups="base.group_portal")
+        Token, Request = self.env["crm.selfservice.token"], self.env["crm.selfservice.request"]
+        for model in (Token, Request):
+            with self.assertRaises(AccessError):
+                model.with_user(portal).search([])
+            with self.assertRaises(AccessError):
+                model.with_user(self.env.ref("base.public_user")).search([])
+        self.assertEqual(Token.with_user(self.collector).search([("id", "=", self.token.id)]), self.token)
+        with self.assertRaises(AccessError):
+            self.token.with_user(self.collector).action_revoke()
+        manager = new_test_user(self.env, login="ss_manager", groups="crm_receivables.crm_receivables_group_manager")
+        self.token.with_user(manager).action_revoke()
+        self.assertFalse(self.token.active)
 
     def test_guessed_expired_revoked_tokens_get_nothing(self):
         self.assertEqual(self.url_open("/crm/selfservice/guessed-token-123456").status_code, 404)
