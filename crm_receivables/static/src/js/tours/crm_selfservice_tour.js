@@ -51,6 +51,7 @@ function selfServiceSteps(thanks) {
         {
             content: "The promise is recorded",
             trigger: `.o_crm_selfservice_done:contains(${thanks})`,
+            timeout: 60000, // the page reloads after the form is posted
         },
         {
             content: "Call back time",
@@ -65,6 +66,7 @@ function selfServiceSteps(thanks) {
         {
             content: "The call back is recorded",
             trigger: `.o_crm_selfservice_done:contains(${thanks})`,
+            timeout: 60000, // the page reloads after the form is posted
         },
         {
             content: "Who confirms the statement",
@@ -79,6 +81,7 @@ function selfServiceSteps(thanks) {
         {
             content: "The statement is confirmed",
             trigger: ".o_crm_selfservice_statement_confirmed",
+            timeout: 60000, // the page reloads after the form is posted
         },
     ];
 }
