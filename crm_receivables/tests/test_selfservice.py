@@ -316,3 +316,12 @@ class TestSelfServiceReminders(MockEmail, MockSMS, TransactionCase):
         self.assertGreater(kpi["share"], after_run["share"])
         yesterday = self.today - timedelta(days=1)
         self.assertEqual(Token._crm_answer_share(yesterday, yesterday, self.env.company)["answered"], 0)
+
+    def test_answer_share_kpi_queries(self):
+        """The KPI is two grouped queries, whatever the number of reminders and answers."""
+        self._run()
+        Token = self.env["crm.selfservice.token"]
+        Token._crm_answer_share(self.today, self.today)
+        self.env.invalidate_all()
+        with self.assertQueryCount(2):
+            Token._crm_answer_share(self.today, self.today, self.env.company)
