@@ -17,6 +17,7 @@
         "security/crm_complaints_security.xml",
         "data/crm_complaint_data.xml",
         "data/mail_template_data.xml",
+        "data/crm_selfservice_data.xml",
         "views/crm_complaint_type_views.xml",
         "views/crm_complaint_views.xml",
         "views/crm_complaint_team_views.xml",

@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "security/crm_receivables_security.xml",
         "security/crm_collection_security.xml",
+        "security/crm_selfservice_security.xml",
         "data/crm_payment_promise_data.xml",
         "data/crm_interaction_outcome_data.xml",
         "wizard/crm_interaction_log_wizard_views.xml",
@@ -39,8 +40,10 @@
         "views/crm_collection_queue_views.xml",
         "views/crm_credit_hold_views.xml",
         "data/crm_collection_data.xml",
+        "views/crm_selfservice_templates.xml",
         "wizard/crm_import_1c_views.xml",
         "views/crm_receivables_menus.xml",
+        "views/crm_selfservice_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

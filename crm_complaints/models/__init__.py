@@ -7,4 +7,5 @@ from . import (
     crm_complaint_type,
     crm_followup_block,
     crm_knowledge_article,
+    crm_selfservice_token,
 )

@@ -9,4 +9,5 @@ from . import (
     test_crm_complaints_tour,
     test_security_complaints,
     test_security_portal,
+    test_selfservice_complaint,
 )

@@ -71,6 +71,24 @@ class CrmFollowupPolicy(models.Model):
         line = self.threshold_ids.filtered(lambda t: t.currency_id == currency)[:1]
         return line.amount_min if line else 0.0
 
+    # ------------------------------------------------------------
+    # SELF-SERVICE (limits of the customer's page)
+    # ------------------------------------------------------------
+
+    selfservice_max_days = fields.Integer(
+        string="Self-service: Promise Within (days)", default=30,
+        help="On the self-service page a customer can promise to pay at most this many days ahead.",
+    )
+    selfservice_token_days = fields.Integer(
+        string="Self-service: Link Valid (days)", default=30,
+        help="The personal link sent in each reminder opens the page for this many days.",
+    )
+
+    _sql_constraints = [
+        ("selfservice_days_positive", "CHECK(selfservice_max_days >= 0 AND selfservice_token_days > 0)",
+         "The self-service limits must be positive."),
+    ]
+
 
 class CrmFollowupPolicyThreshold(models.Model):
     """Minimum overdue amount of a customer, per currency, below which a policy sends nothing."""

@@ -218,3 +218,27 @@ class CrmStatement(models.Model):
             return self.env._("%(document)s of %(date)s", document=name,
                               date=format_date(self.env, line.crm_document_date))
         return name
+
+    # ------------------------------------------------------------
+    # SELF-SERVICE (answered by the customer on the self-service page)
+    # ------------------------------------------------------------
+
+    selfservice_confirmed_by = fields.Char(string="Confirmed By", readonly=True, copy=False,
+                                           help="Name and position typed by the customer on the self-service page.")
+    selfservice_confirmed_on = fields.Datetime(string="Confirmed On", readonly=True, copy=False)
+    selfservice_token_id = fields.Many2one("crm.selfservice.token", string="Confirmed Through", readonly=True,
+                                           copy=False, ondelete="set null")
+
+    def _crm_selfservice_confirm(self, name, token):
+        """The customer confirmed the statement on the self-service page (instead of a signed scan).
+
+        :param str name: who confirmed (typed by the customer)
+        :param token: the ``crm.selfservice.token`` of the page
+        """
+        self.sudo().write({
+            "state": "confirmed",
+            "selfservice_confirmed_by": name,
+            "selfservice_confirmed_on": fields.Datetime.now(),
+            "selfservice_token_id": token.id,
+        })
+        return True

@@ -675,3 +675,26 @@ class ResPartner(models.Model):
                     limit=format_amount(self.env, params["limit"], company.currency_id),
                 ))
         return "\n".join(lines)
+
+    # ------------------------------------------------------------
+    # SELF-SERVICE (personal link of the reminders)
+    # ------------------------------------------------------------
+
+    def _crm_selfservice_url(self, expiry_days=None, company=None, origin=None):
+        """Absolute URL of the customer's self-service page (an expiring personal link, no account needed).
+
+        Used in the reminder templates (``object.partner_id._crm_selfservice_url(origin=object)``); the same
+        reminder rendered twice gets the same link.
+
+        :param int expiry_days: validity in days (default: the follow-up policy's)
+        :param company: the company whose items the page shows (default: the origin's, else the current one)
+        :param origin: the reminder (``crm.followup.message``) the link is sent in, if any
+        :return: str
+        """
+        self.ensure_one()
+        company = company or (origin.company_id if origin is not None and "company_id" in origin._fields
+                              else False) or self.env.company
+        token = self.env["crm.selfservice.token"]._crm_get_or_create(
+            self.commercial_partner_id, company, origin=origin, expiry_days=expiry_days,
+        )
+        return token._crm_get_url()

@@ -21,5 +21,7 @@ from . import (
     test_phone,
     test_security_followup_crash,
     test_security_receivables,
+    test_selfservice,
+    test_selfservice_tour,
     test_statement,
 )
