@@ -1,1 +1,1 @@
-from . import pbx
+from . import pbx, telephony

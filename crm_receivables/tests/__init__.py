@@ -15,4 +15,5 @@ from . import (
     test_pbx,
     test_phone,
     test_statement,
+    test_telephony,
 )
