@@ -40,6 +40,7 @@
         "views/crm_receivables_menus.xml",
         "views/crm_telephony_call_views.xml",
         "views/res_config_settings_telephony_views.xml",
+        "views/sms_sms_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -4,6 +4,7 @@ import requests
 
 from odoo import api, fields, models, tools
 
+from ..tools import sms_parts
 from ..tools import smsru as smsru_tools
 
 _logger = logging.getLogger(__name__)
@@ -33,6 +34,24 @@ class SmsSms(models.Model):
     crm_gateway = fields.Selection([("smsru", "SMS.ru")], string="Gateway", readonly=True, copy=False)
     crm_gateway_ref = fields.Char(string="Gateway Message ID", readonly=True, copy=False, index="btree_not_null")
     crm_gateway_company_id = fields.Many2one("res.company", string="Gateway Company", readonly=True, copy=False)
+    crm_part_count = fields.Integer(
+        string="Parts", compute="_compute_crm_part_count", store=True,
+        help="SMS the text takes (what gateways bill): 160 Latin characters in one SMS and 153 per part, "
+             "70 Cyrillic characters in one SMS and 67 per part.",
+    )
+    crm_encoding = fields.Selection([("gsm7", "GSM-7"), ("ucs2", "UCS-2 (Cyrillic)")], string="Encoding",
+                                    compute="_compute_crm_part_count", store=True)
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("body")
+    def _compute_crm_part_count(self):
+        for sms in self:
+            counted = sms_parts.count(sms.body or "")
+            sms.crm_part_count = counted["parts"]
+            sms.crm_encoding = counted["encoding"]
 
     # ------------------------------------------------------------
     # SENDING

@@ -14,6 +14,7 @@ from . import (
     test_payment_promise,
     test_pbx,
     test_phone,
+    test_smsru_gateway,
     test_statement,
     test_telephony,
 )

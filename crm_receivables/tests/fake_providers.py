@@ -48,6 +48,12 @@ class FakeProviders:
         self.server.shutdown()
         self.server.server_close()
 
+    def reset(self):
+        """Forget what was received (call from each test's ``setUp``)."""
+        self.requests.clear()
+        self.sms_statuses.clear()
+        self._ids = count(1)
+
     def received(self, path):
         return [request for request in self.requests if request["path"] == path]
 

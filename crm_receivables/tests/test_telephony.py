@@ -59,6 +59,10 @@ class TestTelephonyWebhooks(HttpCase):
             "company_id": cls.other_company.id,
         })
 
+    def setUp(self):
+        super().setUp()
+        self.fake.reset()
+
     # ------------------------------------------------------------ helpers
 
     def _zadarma(self, form, secret=ZADARMA_SECRET, company=None, signature=None):
