@@ -41,7 +41,7 @@ class ResPartner(models.Model):
         ], order="id", limit=200)
         matching = candidates.filtered(
             lambda partner: phone_tools.match_numbers(number, [partner.phone, partner.mobile], region)
-        ).commercial_partner_id.filtered(lambda partner: partner.company_id in (company, partner.browse()))
+        ).commercial_partner_id.filtered(lambda partner: not partner.company_id or partner.company_id == company)
         return self.browse(matching.sorted("id")[:1].ids)
 
     def _crm_screen_pop_card(self):

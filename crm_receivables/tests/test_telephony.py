@@ -261,6 +261,13 @@ class TestTelephonyWebhooks(HttpCase):
         call = self._call("mango", "MjY2NjQ1NzU1NTo0MDI=")
         self.assertFalse(call.partner_id, "company B's customer with this number is not company A's")
 
+    def test_shared_customer_is_found(self):
+        self.customer.company_id = False
+        item = _sample("mango_missed.json")[0]
+        self._mango(item["path"], item["json"])
+        self.assertEqual(self._call("mango", "MjY2NjQ1NzU1NTo0MDI=").partner_id, self.customer,
+                         "a customer shared by all companies is everyone's")
+
     def test_recording_link_through_the_provider(self):
         for item in _sample("mango_incoming.json"):
             self._mango(item["path"], item["json"])
