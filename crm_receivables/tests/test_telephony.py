@@ -42,6 +42,7 @@ class TestTelephonyWebhooks(HttpCase):
         })
         cls.collector = new_test_user(cls.env, login="tel_collector", name="Иван Сборщиков",
                                       groups="crm_receivables.crm_receivables_group_user")
+        cls.env["res.users"].search([("crm_pbx_extension", "=", "101")]).crm_pbx_extension = False
         cls.collector.crm_pbx_extension = "101"
         cls.owner = new_test_user(cls.env, login="tel_owner", name="Ольга Владелец",
                                   groups="crm_receivables.crm_receivables_group_user")
@@ -62,6 +63,7 @@ class TestTelephonyWebhooks(HttpCase):
     def setUp(self):
         super().setUp()
         self.fake.reset()
+        self.bus_start = self.env["bus.bus"].sudo().search([], order="id desc", limit=1).id or 0
 
     # ------------------------------------------------------------ helpers
 
@@ -79,7 +81,8 @@ class TestTelephonyWebhooks(HttpCase):
         return self.env["crm.telephony.call"].search([("provider", "=", provider), ("call_ref", "=", ref)])
 
     def _screen_pops(self):
-        messages = self.env["bus.bus"].sudo().search([("message", "like", "crm_receivables/screen_pop")])
+        messages = self.env["bus.bus"].sudo().search([("message", "like", "crm_receivables/screen_pop"),
+                                                      ("id", ">", self.bus_start)])
         return [(json.loads(message.channel), json.loads(message.message)) for message in messages]
 
     def _counts(self):
