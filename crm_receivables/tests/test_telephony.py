@@ -305,3 +305,19 @@ class TestTelephonyWebhooks(HttpCase):
         self.company.write({"crm_telephony_provider": "zadarma", "crm_zadarma_api_secret": "stale-secret"})
         with mute_logger("odoo.addons.crm_receivables.models.crm_telephony_call"), self.assertRaises(UserError):
             self.customer.with_user(self.collector).action_crm_click_to_call()
+
+
+@tagged("post_install", "-at_install")
+class TestScreenPopTour(HttpCase):
+    """In the browser: the caller's card pops up for the collector whose extension rings."""
+
+    def test_screen_pop_tour(self):
+        company = self.env.company
+        company.write({"country_id": self.env.ref("base.ru").id, "crm_zadarma_api_secret": "tour-zadarma-secret"})
+        self.env["res.users"].search([("crm_pbx_extension", "=", "555")]).crm_pbx_extension = False
+        self.env.ref("base.user_admin").crm_pbx_extension = "555"
+        self.env["res.partner"].create({"name": "ООО «Тур Звонок»", "is_company": True, "phone": "+7 903 555-77-88",
+                                        "company_id": company.id})
+        self.start_tour("/odoo", "crm_receivables_screen_pop", login="admin")
+        call = self.env["crm.telephony.call"].search([("call_ref", "=", "in_tour_screen_pop")])
+        self.assertEqual(call.screen_pop_user_ids, self.env.ref("base.user_admin"))

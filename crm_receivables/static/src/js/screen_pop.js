@@ -45,7 +45,7 @@ export const screenPopService = {
     dependencies: ["bus_service", "notification", "action"],
 
     start(env, { bus_service, notification, action }) {
-        bus_service.subscribe("crm_receivables/screen_pop", (payload) => {
+        const show = (payload) => {
             const partner = payload.partner;
             const buttons = [];
             let close = () => {};
@@ -104,8 +104,10 @@ export const screenPopService = {
                 className: "o_crm_screen_pop",
                 buttons,
             });
-        });
+        };
+        bus_service.subscribe("crm_receivables/screen_pop", show);
         bus_service.start();
+        return { show };
     },
 };
 
