@@ -127,13 +127,20 @@ class CrmTelephonyCall(models.Model):
                 "url": f"/crm_receivables/telephony/recording/{self.id}"}
 
     def action_create_customer(self):
-        """Create a customer from the unknown number and link the call to it."""
+        """A customer from the unknown number: created at once with the number, linked to the call (which logs
+        it in the new customer's history), then opened to complete it."""
         self.ensure_one()
+        if self.partner_id:
+            raise UserError(_("This call already has a customer."))
+        self.env["res.partner"].check_access("create")
+        partner = self.env["res.partner"].create({
+            "name": _("New customer %(phone)s", phone=self.phone or ""), "is_company": True,
+            "phone": self.phone, "company_id": self.company_id.id,
+        })
+        self.partner_id = partner
         return {
-            "type": "ir.actions.act_window", "res_model": "res.partner", "view_mode": "form",
+            "type": "ir.actions.act_window", "res_model": "res.partner", "res_id": partner.id, "view_mode": "form",
             "views": [(False, "form")], "target": "current",
-            "context": {"default_is_company": True, "default_phone": self.phone,
-                        "default_company_id": self.company_id.id, "crm_telephony_call_id": self.id},
         }
 
     # ------------------------------------------------------------
@@ -203,7 +210,7 @@ class CrmTelephonyCall(models.Model):
             "state": telephony.outcome(state),
         }
         if not self.partner_id and state["number"]:
-            vals["partner_id"] = self.env["res.partner"]._crm_telephony_find_customer(state["number"], company).id
+            vals["partner_id"] = self._crm_find_customer(state["number"], company).id
         if state["extension"]:
             vals["user_id"] = self.env["res.users"]._crm_find_by_extension([state["extension"]], company).get(
                 state["extension"], self.env["res.users"]).id or self.user_id.id
@@ -212,6 +219,61 @@ class CrmTelephonyCall(models.Model):
             self._crm_screen_pop(new_event.get("extension"))
         if self.is_finished:
             self._crm_sync_interaction()
+
+    # ------------------------------------------------------------
+    # BUSINESS: CUSTOMER LOOK-UP AND CARD
+    # ------------------------------------------------------------
+
+    @api.model
+    def _crm_find_customer(self, number, company):
+        """The customer (commercial entity) of one company that has this number, typed in any format.
+
+        Only partners of ``company`` or shared ones (no company) are considered, whoever calls the method.
+
+        :param str number: the number as the exchange reported it
+        :param company: ``res.company`` the call belongs to
+        :return: ``res.partner`` (one commercial partner, the lowest id on ties) or empty
+        """
+        Partner = self.env["res.partner"]
+        region = company.country_id.code or "RU"
+        term = phone_tools.search_term(number, region)
+        if not term:
+            return Partner
+        candidates = Partner.sudo().search([
+            ("phone_mobile_search", "ilike", term), ("company_id", "in", [company.id, False]),
+        ], order="id", limit=200)
+        matching = candidates.filtered(
+            lambda partner: phone_tools.match_numbers(number, [partner.phone, partner.mobile], region)
+        ).commercial_partner_id.filtered(lambda partner: not partner.company_id or partner.company_id == company)
+        return Partner.browse(matching.sorted("id")[:1].ids)
+
+    @api.model
+    def _crm_customer_card(self, partner):
+        """What a collector needs to see while the customer's phone rings (plain data for the bus).
+
+        :param partner: ``res.partner`` (its commercial entity is shown), in the call's company
+        :return: dict with ``id``, ``name``, ``overdue`` (formatted amount), ``has_overdue``, ``promises``
+            (up to 3 ``{"date", "amount"}``), ``contacts`` (last 3 interactions ``{"date", "channel", "summary"}``)
+        """
+        partner = partner.commercial_partner_id.sudo()
+        currency = partner.env.company.currency_id
+        promises = partner._crm_get_open_promises()[:3]
+        interactions = partner.env["crm.interaction"].search(
+            [("partner_id", "=", partner.id)], order="date desc, id desc", limit=3)
+        channels = dict(interactions._fields["channel"]._description_selection(partner.env))
+        lang = partner.env["res.lang"]._get_data(code=partner.env.lang or "en_US")
+        return {
+            "id": partner.id,
+            "name": partner.display_name,
+            "overdue": currency.format(partner.crm_overdue_amount),
+            "has_overdue": not currency.is_zero(partner.crm_overdue_amount),
+            "promises": [{"date": promise.promised_date.strftime(lang.date_format),
+                          "amount": promise.currency_id.format(promise.amount)} for promise in promises],
+            "contacts": [{"date": fields.Datetime.context_timestamp(partner, interaction.date)
+                          .strftime(lang.date_format),
+                          "channel": channels.get(interaction.channel, interaction.channel),
+                          "summary": interaction.summary} for interaction in interactions],
+        }
 
     # ------------------------------------------------------------
     # BUSINESS: SCREEN POP
@@ -238,7 +300,7 @@ class CrmTelephonyCall(models.Model):
             "provider": self.provider,
             "phone": self.phone,
             "company_id": self.company_id.id,
-            "partner": partner.with_company(self.company_id)._crm_screen_pop_card() if partner else False,
+            "partner": self._crm_customer_card(partner.with_company(self.company_id)) if partner else False,
         }
 
     # ------------------------------------------------------------
@@ -314,6 +376,35 @@ class CrmTelephonyCall(models.Model):
     # ------------------------------------------------------------
     # BUSINESS: PROVIDER API (CLICK-TO-CALL, RECORDINGS)
     # ------------------------------------------------------------
+
+    @api.model
+    def _crm_click_to_call(self, partner):
+        """Call a customer (the *Call* button): through the company's exchange, the collector's phone ringing
+        first, or a ``tel:`` link when the company has no exchange or the collector no extension.
+
+        :param partner: ``res.partner`` to call (its mobile, else its phone)
+        :return: an action (notification or ``tel:`` URL)
+        """
+        partner.ensure_one()
+        partner.check_access("read")
+        number = partner.mobile or partner.phone
+        if not number:
+            raise UserError(_("%(name)s has no phone number.", name=partner.display_name))
+        company = self.env.company
+        user = self.env.user
+        if not company.crm_telephony_provider or not user.crm_pbx_extension:
+            e164 = phone_tools.normalize(number, company.country_id.code or "RU") or "".join(
+                char for char in number if char.isdigit() or char == "+")
+            return {"type": "ir.actions.act_url", "url": f"tel:{e164}", "target": "self"}
+        self._crm_request_callback(company, user, number)
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {
+                "type": "success", "sticky": False,
+                "message": _("Your phone (extension %(extension)s) rings first, then %(number)s is dialled.",
+                             extension=user.crm_pbx_extension, number=number),
+            },
+        }
 
     @api.model
     def _crm_request_callback(self, company, user, number):

@@ -41,7 +41,7 @@ class TestTelephonyWebhooks(HttpCase):
             "crm_zadarma_api_url": cls.fake.url, "crm_zadarma_tz": "Europe/Moscow",
         })
         cls.collector = new_test_user(cls.env, login="tel_collector", name="Иван Сборщиков",
-                                      groups="crm_receivables.crm_receivables_group_user")
+                                      groups="crm_receivables.crm_receivables_group_user,base.group_partner_manager")
         cls.env["res.users"].search([("crm_pbx_extension", "=", "101")]).crm_pbx_extension = False
         cls.collector.crm_pbx_extension = "101"
         cls.owner = new_test_user(cls.env, login="tel_owner", name="Ольга Владелец",
@@ -242,6 +242,16 @@ class TestTelephonyWebhooks(HttpCase):
         self.assertFalse(self.customer.activity_ids)
         self.assertEqual(self.env["crm.interaction"].search_count([("partner_id", "=", self.customer.id)]), 1)
 
+    def test_unknown_number_becomes_a_customer(self):
+        item = _sample("mango_missed.json")[0]
+        item["json"]["from"]["number"] = "74957778899"
+        self._mango(item["path"], item["json"])
+        call = self._call("mango", "MjY2NjQ1NzU1NTo0MDI=")
+        action = call.with_user(self.collector).action_create_customer()
+        partner = self.env["res.partner"].browse(action["res_id"])
+        self.assertRecordValues(partner, [{"phone": "74957778899", "is_company": True, "company_id": self.company.id}])
+        self.assertEqual(call.partner_id, partner)
+
     def test_unknown_number_then_linked(self):
         events = _sample("mango_missed.json")
         for item in events:
@@ -283,11 +293,15 @@ class TestTelephonyWebhooks(HttpCase):
 
     # ------------------------------------------------------------ click-to-call
 
+    def _click_to_call(self):
+        """The *Call* button of the customer form, pressed by the collector."""
+        return self.env.ref("crm_receivables.res_partner_action_click_to_call").with_user(self.collector).with_context(
+            active_model="res.partner", active_id=self.customer.id, active_ids=self.customer.ids).run()
+
     def test_click_to_call_through_each_provider(self):
-        partner = self.customer.with_user(self.collector)
         for provider in ("mango", "zadarma"):
             self.company.crm_telephony_provider = provider
-            action = partner.action_crm_click_to_call()
+            action = self._click_to_call()
             self.assertEqual(action["tag"], "display_notification")
         mango_request = self.fake.received("/vpbx/commands/callback")[-1]
         self.assertTrue(mango_tools.verify(mango_request["form"], MANGO_KEY, MANGO_SALT))
@@ -298,13 +312,13 @@ class TestTelephonyWebhooks(HttpCase):
 
     def test_click_to_call_falls_back_to_tel_links(self):
         self.company.crm_telephony_provider = False
-        action = self.customer.with_user(self.collector).action_crm_click_to_call()
+        action = self._click_to_call()
         self.assertEqual(action, {"type": "ir.actions.act_url", "url": "tel:+79035551122", "target": "self"})
 
     def test_click_to_call_refused_by_the_provider(self):
         self.company.write({"crm_telephony_provider": "zadarma", "crm_zadarma_api_secret": "stale-secret"})
         with mute_logger("odoo.addons.crm_receivables.models.crm_telephony_call"), self.assertRaises(UserError):
-            self.customer.with_user(self.collector).action_crm_click_to_call()
+            self._click_to_call()
 
 
 @tagged("post_install", "-at_install")

@@ -42,9 +42,9 @@ export function screenPopCardHtml(payload) {
 }
 
 export const screenPopService = {
-    dependencies: ["bus_service", "notification", "action"],
+    dependencies: ["bus_service", "notification", "action", "orm"],
 
-    start(env, { bus_service, notification, action }) {
+    start(env, { bus_service, notification, action, orm }) {
         const show = (payload) => {
             const partner = payload.partner;
             const buttons = [];
@@ -68,19 +68,12 @@ export const screenPopService = {
                 buttons.push({
                     name: _t("Create Customer"),
                     primary: true,
-                    onClick: () => {
+                    onClick: async () => {
                         close();
-                        action.doAction({
-                            type: "ir.actions.act_window",
-                            res_model: "res.partner",
-                            views: [[false, "form"]],
-                            target: "current",
-                            context: {
-                                default_is_company: true,
-                                default_phone: payload.phone,
-                                crm_telephony_call_id: payload.call_id,
-                            },
-                        });
+                        const created = await orm.call("crm.telephony.call", "action_create_customer", [
+                            [payload.call_id],
+                        ]);
+                        await action.doAction(created);
                     },
                 });
                 buttons.push({
