@@ -141,24 +141,24 @@ class SmsSms(models.Model):
             return 0
         messages = self.sudo().search([
             ("crm_gateway", "=", "smsru"), ("crm_gateway_company_id", "=", company.id),
-            ("crm_gateway_ref", "in", list(statuses)),
+            ("crm_gateway_ref", "in", list(statuses)), ("state", "not in", ("sent", "canceled")),
         ])
-        changed = 0
-        for sms in messages:
-            mapped = smsru_tools.state_of(statuses[sms.crm_gateway_ref])
-            if not mapped or sms.state in ("sent", "canceled") or sms.state == mapped[0]:
+        groups = messages.grouped(lambda sms: smsru_tools.state_of(statuses[sms.crm_gateway_ref]))
+        changed = self.browse()
+        for (state, provider_error), found in groups.items():
+            group = found.filtered(lambda sms, state=state: sms.state != state)
+            if not group:
                 continue
-            state, provider_error = mapped
             if state == "error":
-                sms.sms_tracker_id._action_update_from_provider_error(provider_error)
-                sms.write({"state": "error", "failure_type": f"sms_{provider_error}"})
+                group.sms_tracker_id._action_update_from_provider_error(provider_error)
+                group.write({"state": "error", "failure_type": f"sms_{provider_error}"})
             else:
-                sms._update_sms_state_and_trackers(state)
+                group._update_sms_state_and_trackers(state)
                 if state == "sent":
-                    sms.to_delete = True
-            changed += 1
-        messages.mail_message_id._notify_message_notification_update()
-        return changed
+                    group.to_delete = True
+            changed |= group
+        changed.mail_message_id._notify_message_notification_update()
+        return len(changed)
 
     @api.model
     def _cron_crm_smsru_status(self):

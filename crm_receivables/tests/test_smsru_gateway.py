@@ -94,3 +94,20 @@ class TestSmsRuGateway(SMSCase):
         sms.invalidate_recordset()
         self.assertRecordValues(sms, [{"state": "error", "failure_type": "sms_rejected"}])
         self.assertEqual(notification.notification_status, "bounce")
+
+    def test_status_batch_queries_do_not_grow(self):
+        """Applying delivery reports costs the same queries for 3 SMS as for 12 (one batch per status)."""
+        counts = []
+        for size in (3, 12):
+            batch = self.env["sms.sms"].browse()
+            for index in range(size):
+                batch |= self._new_sms("+7 903 555-11-22", body=f"Счёт {size}-{index}")
+            batch.send()
+            statuses = {sms.crm_gateway_ref: (103 if index % 2 else 104) for index, sms in enumerate(batch)}
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            changed = self.env["sms.sms"]._crm_smsru_apply_statuses(self.company, statuses)
+            counts.append(self.env.cr.sql_log_count - before)
+            self.assertEqual(changed, size)
+            self.assertEqual(set(batch.mapped("state")), {"sent", "error"})
+        self.assertEqual(counts[0], counts[1], f"queries for 3 and 12 SMS: {counts}")
