@@ -10,14 +10,15 @@
     "development_status": "Alpha",
     "application": True,
     "installable": True,
-    "depends": ["account", "sale", "sms", "phone_validation", "contacts", "crm_knowledge"],
-    "external_dependencies": {"python": ["phonenumbers", "xlrd"]},
+    "depends": ["account", "sale", "sms", "phone_validation", "contacts", "bus", "crm_knowledge"],
+    "external_dependencies": {"python": ["phonenumbers", "xlrd", "requests"]},
     "data": [
         "security/crm_receivables_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_receivables_security.xml",
         "security/crm_collection_security.xml",
         "security/crm_selfservice_security.xml",
+        "security/crm_telephony_security.xml",
         "data/crm_payment_promise_data.xml",
         "data/crm_interaction_outcome_data.xml",
         "wizard/crm_interaction_log_wizard_views.xml",
@@ -25,6 +26,7 @@
         "report/crm_followup_letter_report.xml",
         "report/crm_statement_report.xml",
         "data/crm_followup_data.xml",
+        "data/crm_telephony_data.xml",
         "views/crm_interaction_views.xml",
         "views/crm_payment_promise_views.xml",
         "views/crm_interaction_outcome_views.xml",
@@ -44,6 +46,9 @@
         "wizard/crm_import_1c_views.xml",
         "views/crm_receivables_menus.xml",
         "views/crm_selfservice_views.xml",
+        "views/crm_telephony_call_views.xml",
+        "views/res_config_settings_telephony_views.xml",
+        "views/sms_sms_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -54,6 +59,9 @@
         "demo/crm_collection_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "crm_receivables/static/src/js/screen_pop.js",
+        ],
         "web.assets_tests": [
             "crm_receivables/static/src/js/tours/*.js",
         ],

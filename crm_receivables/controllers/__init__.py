@@ -1,1 +1,2 @@
 from . import pbx, selfservice
+from . import pbx, telephony

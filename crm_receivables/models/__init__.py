@@ -20,10 +20,13 @@ from . import (
     crm_selfservice_request,
     crm_selfservice_token,
     crm_statement,
+    crm_telephony_call,
     mail_message,
     res_company,
     res_config_settings,
     res_partner,
     res_partner_duplicate,
+    res_users,
     sale_order,
+    sms_sms,
 )

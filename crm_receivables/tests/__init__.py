@@ -23,5 +23,7 @@ from . import (
     test_security_receivables,
     test_selfservice,
     test_selfservice_tour,
+    test_smsru_gateway,
     test_statement,
+    test_telephony,
 )
