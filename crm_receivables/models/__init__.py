@@ -1,6 +1,7 @@
 from . import (
     account_move,
     account_partial_reconcile,
+    crm_cashin_forecast,
     crm_followup_block,
     crm_followup_level,
     crm_followup_line,
@@ -9,6 +10,7 @@ from . import (
     crm_import_1c_document,
     crm_interaction,
     crm_interaction_outcome,
+    crm_kpi_dashboard,
     crm_payment_promise,
     crm_statement,
     mail_message,

@@ -14,5 +14,6 @@ from . import (
     test_payment_promise,
     test_pbx,
     test_phone,
+    test_receivables_reports,
     test_statement,
 )

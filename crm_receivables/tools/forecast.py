@@ -92,14 +92,16 @@ def forecast_customer(items, distribution, promises=(), kept_rate=None, as_of=No
         (then half of a promise is expected)
     :param date as_of: the forecast date
     :param int weeks: horizon in weeks
-    :return: a dict ``{"weeks": [amount per week], "later": amount after the horizon or never, "promised":
-        amount expected from promises}``; the weeks plus ``later`` equal the positive open amount
+    :return: a dict ``{"weeks": [amount per week], "promise_weeks": [part of it from promises], "later": amount
+        after the horizon or never, "promised": amount expected from promises}``; the weeks plus ``later``
+        equal the positive open amount
     """
     items = [(due, amount) for due, amount in items if amount > 0]
     owed = sum(amount for _due, amount in items)
     result = [0.0] * weeks
+    promise_weeks = [0.0] * weeks
     if owed <= 0:
-        return {"weeks": result, "later": 0.0, "promised": 0.0}
+        return {"weeks": result, "promise_weeks": promise_weeks, "later": 0.0, "promised": 0.0}
     rate = 0.5 if kept_rate is None else max(min(kept_rate, 100.0), 0.0) / 100.0
     promised = 0.0
     for promised_date, amount in promises:
@@ -109,6 +111,7 @@ def forecast_customer(items, distribution, promises=(), kept_rate=None, as_of=No
         index = week_index(promised_date, as_of, weeks)
         if index < weeks:
             result[index] += expected
+            promise_weeks[index] += expected
         promised += expected
     scale = (owed - promised) / owed
     cache = {}
@@ -119,7 +122,7 @@ def forecast_customer(items, distribution, promises=(), kept_rate=None, as_of=No
         for index, share in enumerate(cache[overdue][:weeks]):
             result[index] += amount * scale * share
     expected_total = sum(result)
-    return {"weeks": result, "later": owed - expected_total, "promised": promised}
+    return {"weeks": result, "promise_weeks": promise_weeks, "later": owed - expected_total, "promised": promised}
 
 
 def backtest_errors(forecast, actual):
