@@ -130,7 +130,8 @@ class CrmCashinForecast(models.Model):
     def _crm_receivable_sql(self, companies):
         """Condition on ``line``: a customer's debit on a receivable account, posted, of ``companies``."""
         return SQL(
-            "line.account_type = 'asset_receivable' AND line.parent_state = 'posted' AND line.balance > 0"
+            "line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"
+            " AND line.parent_state = 'posted' AND line.balance > 0"
             " AND line.company_id IN %s AND line.partner_id IS NOT NULL",
             tuple(companies.ids) or (0,),
         )

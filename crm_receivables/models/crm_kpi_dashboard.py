@@ -171,7 +171,8 @@ class CrmKpiDashboard(models.TransientModel):
               JOIN account_move counter_move ON counter_move.id = counterpart.move_id
               JOIN res_partner partner ON partner.id = line.partner_id
               JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
-             WHERE line.account_type = 'asset_receivable' AND line.company_id = %(company)s
+             WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+               AND line.company_id = %(company)s
                AND part.max_date BETWEEN %(date_from)s AND %(date_to)s
                AND counter_move.move_type != 'out_refund'
           GROUP BY 1
@@ -187,7 +188,8 @@ class CrmKpiDashboard(models.TransientModel):
               JOIN account_move move ON move.id = line.move_id
               JOIN res_partner partner ON partner.id = line.partner_id
               JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
-             WHERE line.account_type = 'asset_receivable' AND line.parent_state = 'posted'
+             WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+               AND line.parent_state = 'posted'
                AND line.company_id = %(company)s AND move.move_type IN ('out_invoice', 'out_refund')
                AND line.date BETWEEN %(date_from)s AND %(date_to)s
           GROUP BY 1
@@ -215,7 +217,8 @@ class CrmKpiDashboard(models.TransientModel):
                       FROM account_partial_reconcile part
                   GROUP BY part.debit_move_id) paid ON paid.line_id = line.id
               JOIN (%(reminded)s) reminded ON reminded.move_id = line.move_id
-             WHERE line.account_type = 'asset_receivable' AND line.company_id = %(company)s
+             WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+               AND line.company_id = %(company)s
                AND line.full_reconcile_id IS NOT NULL AND line.balance > 0
                AND paid.paid_date BETWEEN %(date_from)s AND %(date_to)s
                AND reminded.first_sent::date <= paid.paid_date
@@ -286,7 +289,8 @@ class CrmKpiDashboard(models.TransientModel):
          LEFT JOIN (SELECT line.move_id, MAX(part.max_date) AS paid_date
                       FROM account_move_line line
                       JOIN account_partial_reconcile part ON part.debit_move_id = line.id
-                     WHERE line.account_type = 'asset_receivable' AND line.full_reconcile_id IS NOT NULL
+                     WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+               AND line.full_reconcile_id IS NOT NULL
                   GROUP BY line.move_id) paid ON paid.move_id = fl.move_id
              WHERE message.state = 'sent' AND message.company_id = %(company)s
                AND message.date_sent::date BETWEEN %(date_from)s AND %(date_to)s

@@ -54,8 +54,9 @@ class CrmAgingReport(models.Model):
         "account.move.line": [
             "move_id", "name", "partner_id", "company_id", "company_currency_id", "currency_id", "account_id",
             "date", "date_maturity", "amount_residual", "amount_residual_currency", "reconciled",
-            "parent_state", "account_type",
+            "parent_state",
         ],
+        "account.account": ["account_type"],
         "res.partner": ["commercial_partner_id", "user_id"],
     }
 
@@ -89,11 +90,9 @@ class CrmAgingReport(models.Model):
 
     @property
     def _table_query(self):
-        days = SQL("(%s::date - COALESCE(line.date_maturity, line.date))", fields.Date.context_today(self))
-        bucket = self._crm_bucket_sql(days)
         amounts = [
-            SQL("CASE WHEN %s = %s THEN line.amount_residual ELSE 0.0 END AS %s",
-                bucket, key, SQL.identifier(f"amount_{key}"))
+            SQL("CASE WHEN aging.bucket = %s THEN line.amount_residual ELSE 0.0 END AS %s",
+                key, SQL.identifier(f"amount_{key}"))
             for key, _low, _high in aging_tools.bucket_conditions()
         ]
         return SQL(
@@ -111,20 +110,22 @@ class CrmAgingReport(models.Model):
                    line.account_id,
                    line.date,
                    COALESCE(line.date_maturity, line.date) AS date_maturity,
-                   %(days)s AS days_overdue,
-                   %(bucket)s AS bucket,
+                   age.days AS days_overdue,
+                   aging.bucket,
                    line.amount_residual,
                    line.amount_residual_currency,
                    %(amounts)s,
-                   CASE WHEN %(days)s > 0 THEN line.amount_residual ELSE 0.0 END AS amount_overdue
+                   CASE WHEN age.days > 0 THEN line.amount_residual ELSE 0.0 END AS amount_overdue
               FROM account_move_line line
               LEFT JOIN res_partner partner ON partner.id = line.partner_id
               LEFT JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+        CROSS JOIN LATERAL (SELECT %(today)s::date - COALESCE(line.date_maturity, line.date) AS days) age
+        CROSS JOIN LATERAL (SELECT %(bucket)s AS bucket) aging
              WHERE %(open_item)s
             """,
             collector=self._crm_collector_sql(),
-            days=days,
-            bucket=bucket,
+            today=fields.Date.context_today(self),
+            bucket=self._crm_bucket_sql(SQL("age.days")),
             amounts=SQL(", ").join(amounts),
             open_item=self._crm_open_item_sql(),
         )
@@ -133,6 +134,7 @@ class CrmAgingReport(models.Model):
     def _crm_open_item_sql(self):
         """Condition on ``line`` (account.move.line) of an open receivable item."""
         return SQL(
-            "line.account_type = 'asset_receivable' AND line.parent_state = 'posted'"
+            "line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"
+            " AND line.parent_state = 'posted'"
             " AND NOT line.reconciled AND line.amount_residual != 0"
         )

@@ -281,6 +281,7 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         Dashboard = self.env["crm.kpi.dashboard"]
         period = (self.today - timedelta(days=29), self.today)
         Dashboard._crm_kpi_figures(self.company, *period)
+        self.env.invalidate_all()
         queries = self._count_queries(lambda: Dashboard._crm_kpi_figures(self.company, *period))
         for index in range(5):
             customer = self._customer(f"Плательщик {index}", self.collector_1 if index % 2 else None)
