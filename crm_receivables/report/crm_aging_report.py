@@ -92,7 +92,7 @@ class CrmAgingReport(models.Model):
     def _table_query(self):
         amounts = [
             SQL("CASE WHEN aging.bucket = %s THEN line.amount_residual ELSE 0.0 END AS %s",
-                key, SQL.identifier(f"amount_{key}"))
+                key, SQL.identifier(aging_tools.BUCKET_COLUMNS[key]))
             for key, _low, _high in aging_tools.bucket_conditions()
         ]
         return SQL(

@@ -137,7 +137,8 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         # and the known figures of customer C
         self.assertEqual(
             {bucket: round(report[(self.cust_c.id, bucket)], 2) for bucket, *_rest in aging_tools.BUCKETS},
-            {"not_due": 700.0, "1_30": 150.0, "31_60": 600.0, "61_90": 0.0, "90_plus": 800.0},
+            {aging_tools.NOT_DUE: 700.0, aging_tools.D1_30: 150.0, aging_tools.D31_60: 600.0,
+             aging_tools.D61_90: 0.0, aging_tools.D90_PLUS: 800.0},
         )
         # bucket columns, collector and salesperson
         rows = Report.search([("partner_id", "=", self.cust_c.id)])

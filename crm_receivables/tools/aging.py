@@ -4,11 +4,12 @@ Pure functions, no ORM. The SQL view ``crm.aging.report`` builds its ``CASE`` fr
 boundaries are written once, here.
 """
 
-NOT_DUE = "not_due"
-D1_30 = "1_30"
-D31_60 = "31_60"
-D61_90 = "61_90"
-D90_PLUS = "90_plus"
+# keys sort in the order of the buckets (reports group by them)
+NOT_DUE = "0_not_due"
+D1_30 = "1_1_30"
+D31_60 = "2_31_60"
+D61_90 = "3_61_90"
+D90_PLUS = "4_90_plus"
 
 # (key, label, lowest days overdue, highest days overdue or None for no bound); in order, without gaps
 BUCKETS = (
@@ -18,6 +19,14 @@ BUCKETS = (
     (D61_90, "61-90 Days", 61, 90),
     (D90_PLUS, "90+ Days", 91, None),
 )
+# the amount column of each bucket in the aging report
+BUCKET_COLUMNS = {
+    NOT_DUE: "amount_not_due",
+    D1_30: "amount_1_30",
+    D31_60: "amount_31_60",
+    D61_90: "amount_61_90",
+    D90_PLUS: "amount_90_plus",
+}
 
 
 def days_overdue(due_date, as_of):

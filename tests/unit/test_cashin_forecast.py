@@ -62,6 +62,8 @@ def test_forecast_customer_promises_weighted_by_kept_rate_without_double_count()
     weeks = result["weeks"]
     assert result["promised"] == pytest.approx(300.0)
     assert weeks[0] == pytest.approx(300.0), "promise × kept rate on the promised date"
+    assert result["promise_weeks"][0] == pytest.approx(300.0)
+    assert sum(result["promise_weeks"]) == pytest.approx(300.0)
     assert weeks[2] == pytest.approx(700.0), "the rest of the debt follows the distribution"
     assert sum(weeks) == pytest.approx(1000.0)
 
@@ -76,7 +78,7 @@ def test_forecast_customer_promise_never_exceeds_debt_and_unknown_rate_is_half()
 
 def test_forecast_customer_nothing_owed():
     result = forecast.forecast_customer([(AS_OF, -50.0)], ((0, 1.0),), as_of=AS_OF)
-    assert result == {"weeks": [0.0] * 12, "later": 0.0, "promised": 0.0}
+    assert result == {"weeks": [0.0] * 12, "promise_weeks": [0.0] * 12, "later": 0.0, "promised": 0.0}
 
 
 def test_backtest_errors():
