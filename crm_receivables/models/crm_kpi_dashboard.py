@@ -52,6 +52,14 @@ class CrmKpiDashboard(models.TransientModel):
                                        readonly=True)
 
     # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Receivables Dashboard")
+
+    # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
 
