@@ -24,6 +24,7 @@ from . import (
     test_selfservice,
     test_selfservice_tour,
     test_smsru_gateway,
+    test_receivables_reports,
     test_statement,
     test_telephony,
 )

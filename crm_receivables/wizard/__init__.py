@@ -7,3 +7,4 @@ from . import (
     crm_interaction_log_wizard_queue,
     crm_statement_wizard,
 )
+from . import crm_cashin_backtest, crm_import_1c_wizard, crm_interaction_log_wizard, crm_statement_wizard
