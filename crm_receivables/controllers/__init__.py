@@ -1,2 +1,1 @@
-from . import pbx, selfservice
-from . import pbx, telephony
+from . import pbx, selfservice, telephony

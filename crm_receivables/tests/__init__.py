@@ -19,12 +19,12 @@ from . import (
     test_payment_promise,
     test_pbx,
     test_phone,
+    test_receivables_reports,
     test_security_followup_crash,
     test_security_receivables,
     test_selfservice,
     test_selfservice_tour,
     test_smsru_gateway,
-    test_receivables_reports,
     test_statement,
     test_telephony,
 )

@@ -8,7 +8,7 @@ from odoo.tests import Form, tagged
 from .test_followup import DUE, TestFollowupCommon
 
 # queries to select the items of a batch of customers, decide their levels and insert the lines (any batch size)
-QUERIES_GENERATION = 17
+QUERIES_GENERATION = 18
 # queries to compute the balances of a list of statements (any length)
 QUERIES_STATEMENTS = 6
 

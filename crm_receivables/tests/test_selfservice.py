@@ -116,9 +116,10 @@ class TestSelfServicePage(SelfServiceHttpCommon):
         self.assertEqual(promise.interaction_id, request.interaction_id)
         self.assertIn(self.collector.partner_id, promise.message_ids.notified_partner_ids,
                       "the collector is notified")
-        pause, _escalate = self.env["crm.followup.message"]._crm_followup_promise_state(
-            self.invoice_old | self.invoice_new, self.today)
-        self.assertEqual(pause, {self.invoice_old.id}, "only the promised invoice is paused")
+        self.assertEqual(promise.line_ids, self.line_old, "the promise covers exactly the chosen item")
+        pause, _escalate = self.env["crm.followup.engine"]._get_promise_state(self.line_old | self.line_new,
+                                                                              self.today)
+        self.assertEqual(pause, {self.line_old.id}, "only the promised item is paused")
 
     def test_promise_limits_refused(self):
         too_far = self.today + timedelta(days=31)
@@ -152,9 +153,10 @@ class TestSelfServicePage(SelfServiceHttpCommon):
         self.assertEqual(request.interaction_id.channel, "selfservice")
         self.assertTrue(self.invoice_new.crm_followup_blocked, "dunning of the disputed invoice is blocked")
         self.assertFalse(self.invoice_old.crm_followup_blocked, "the other invoice is still followed up")
-        candidates = self.env["crm.followup.message"]._crm_followup_candidate_domain(self.today)
-        followed = self.env["account.move"].search([*candidates, ("commercial_partner_id", "=", self.customer.id)])
-        self.assertEqual(followed, self.invoice_old)
+        candidates = self.env["crm.followup.engine"]._get_candidate_domain(self.today)
+        followed = self.env["account.move.line"].search(
+            [*candidates, ("partner_id.commercial_partner_id", "=", self.customer.id)])
+        self.assertEqual(followed.move_id, self.invoice_old)
 
     def test_dispute_file_bounded(self):
         response, _csrf, _key = self._post(
