@@ -35,6 +35,21 @@ ROLE_ORDER = tuple(ROLES)
 EXPECTED = {
     # model: (internal, rec_user, rec_all, rec_manager, cmp_user, cmp_manager, kb_reader, kb_editor,
     #         kb_approver, portal, public)
+    "crm.aging.report": ('', 'r', 'r', 'r', '', '', '', '', '', '', ''),
+    "crm.cashin.backtest": ('', 'rwcu', 'rwcu', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.cashin.backtest.line": ('', 'rwcu', 'rwcu', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.cashin.forecast": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.collection.queue": ('', 'rw', 'rw', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.collector.reassign.wizard": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.credit.hold.wizard": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.import.1c.alias": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.kpi.dashboard": ('', 'rwcu', 'rwcu', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.kpi.dashboard.channel": ('', 'rwcu', 'rwcu', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.kpi.dashboard.collector": ('', 'rwcu', 'rwcu', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.selfservice.request": ('', 'r', 'r', 'ru', '', '', '', '', '', '', ''),
+    "crm.selfservice.token": ('', 'r', 'r', 'rwu', '', '', '', '', '', '', ''),
+    "crm.telephony.call": ('', 'rw', 'rw', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.telephony.event": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
     "crm.complaint": ('', '', '', '', 'rwc', 'rwcu', '', '', '', 'r', ''),
     "crm.complaint.report": ('', '', '', '', 'r', 'r', '', '', '', '', ''),
     "crm.complaint.sla": ('', '', '', '', 'r', 'rwcu', '', '', '', '', ''),
@@ -147,6 +162,20 @@ class TestAccessMatrix(TransactionCase):
                                          "partner_id": partner_b.id, "company_id": b.id})
         env["crm.import.1c.document"].create({"name": "Doc B", "company_id": b.id, "partner_id": partner_b.id,
                                               "external_key": "matrix-b-1", "amount": 1.0})
+        env["crm.import.1c.alias"].create({"company_id": b.id, "partner_id": partner_b.id, "name": "Customer of B",
+                                           "name_key": "customer of b"})
+        env["crm.collection.queue"].create({"partner_id": partner_b.id, "company_id": b.id, "date": date.today()})
+        env["crm.cashin.forecast"].create({"date_forecast": date.today(), "week": 1, "date_week": date.today(),
+                                           "company_id": b.id, "currency_id": b.currency_id.id})
+        token = env["crm.selfservice.token"].create({"partner_id": partner_b.id, "company_id": b.id,
+                                                     "token": "matrix-b-token",
+                                                     "date_expiry": date.today() + timedelta(days=30)})
+        env["crm.selfservice.request"].create({"token_id": token.id, "partner_id": partner_b.id, "company_id": b.id,
+                                               "kind": "callback", "idempotency_key": "matrix-b"})
+        call = env["crm.telephony.call"].create({"provider": "zadarma", "call_ref": "matrix-b-call",
+                                                 "company_id": b.id})
+        env["crm.telephony.event"].create({"call_id": call.id, "company_id": b.id, "event_key": "matrix-b-event",
+                                           "kind": "ringing"})
         cls.partner_b = partner_b
 
     def test_every_model_has_an_entry(self):
@@ -178,6 +207,10 @@ class TestAccessMatrix(TransactionCase):
             Model = self.env[model]
             field = Model._fields.get("company_id")
             if Model._transient or not field or not field.store:
+                continue
+            if not Model._auto:
+                # SQL-view reports (aging) read posted journal items, which company B of this test has not;
+                # their multi-company rule is checked below and their company scoping by their own tests
                 continue
             self.assertTrue(Model.sudo().search_count([("company_id", "=", self.company_b.id)]),
                             f"{model}: the test data has no record of company B")
