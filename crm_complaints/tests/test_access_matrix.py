@@ -155,11 +155,23 @@ class TestAccessMatrix(TransactionCase):
                                             "state": "to_review"})
         journal = env["account.journal"].create({"name": "Misc B", "type": "general", "code": "MISCB",
                                                  "company_id": b.id})
-        move = env["account.move"].create({"move_type": "entry", "journal_id": journal.id, "company_id": b.id,
-                                           "partner_id": partner_b.id})
+        receivable_b = env["account.account"].create({"name": "Receivable B", "code": "MXB1",
+                                                      "account_type": "asset_receivable", "reconcile": True,
+                                                      "company_ids": [Command.set(b.ids)]})
+        income_b = env["account.account"].create({"name": "Income B", "code": "MXB2", "account_type": "income",
+                                                  "company_ids": [Command.set(b.ids)]})
+        move = env["account.move"].create({
+            "move_type": "entry", "journal_id": journal.id, "company_id": b.id, "partner_id": partner_b.id,
+            "line_ids": [
+                Command.create({"account_id": receivable_b.id, "partner_id": partner_b.id, "debit": 10.0,
+                                "date_maturity": date.today()}),
+                Command.create({"account_id": income_b.id, "credit": 10.0}),
+            ],
+        })
+        item = move.line_ids.filtered(lambda line: line.account_id == receivable_b)
         env["crm.followup.block"].create({"move_id": move.id, "reason": "Matrix B"})
-        env["crm.followup.line"].create({"move_id": move.id, "level_id": policy.level_ids.id, "date": date.today(),
-                                         "partner_id": partner_b.id, "company_id": b.id})
+        env["crm.followup.line"].create({"move_line_id": item.id, "level_id": policy.level_ids.id,
+                                         "date": date.today(), "partner_id": partner_b.id, "company_id": b.id})
         env["crm.import.1c.document"].create({"name": "Doc B", "company_id": b.id, "partner_id": partner_b.id,
                                               "external_key": "matrix-b-1", "amount": 1.0})
         env["crm.import.1c.alias"].create({"company_id": b.id, "partner_id": partner_b.id, "name": "Customer of B",
