@@ -46,6 +46,11 @@ class CrmKpiDashboard(models.TransientModel):
     promises_judged = fields.Integer(readonly=True)
     days_to_payment = fields.Float(string="Days from First Reminder to Payment", readonly=True, digits=(16, 1),
                                    help="Amount-weighted, over the items paid in the period after a reminder.")
+    selfservice_reminders = fields.Integer(string="Reminders Sent", readonly=True,
+                                           help="Follow-up e-mails and SMS sent in the period (they carry the link).")
+    selfservice_answered = fields.Integer(string="Answered on the Page", readonly=True,
+                                          help="Reminders whose personal link led to an answer of the customer.")
+    selfservice_share = fields.Float(string="Answered by Self-service (%)", readonly=True, digits=(16, 1))
     collector_line_ids = fields.One2many("crm.kpi.dashboard.collector", "dashboard_id", string="Collectors",
                                          readonly=True)
     channel_line_ids = fields.One2many("crm.kpi.dashboard.channel", "dashboard_id", string="Channels and Levels",
@@ -104,6 +109,9 @@ class CrmKpiDashboard(models.TransientModel):
                 dashboard.company_id, dashboard.date_from, dashboard.date_to, dashboard.answer_days,
             )
             total = figures["total"]
+            selfservice = self.env["crm.selfservice.token"]._crm_answer_share(
+                dashboard.date_from, dashboard.date_to, dashboard.company_id,
+            )
             dashboard.collector_line_ids.unlink()
             dashboard.channel_line_ids.unlink()
             dashboard.write({
@@ -112,6 +120,9 @@ class CrmKpiDashboard(models.TransientModel):
                     "days_to_payment",
                 )},
                 "promises_judged": total["promises_judged"],
+                "selfservice_reminders": selfservice["reminders"],
+                "selfservice_answered": selfservice["answered"],
+                "selfservice_share": selfservice["share"] or 0.0,
                 "collector_line_ids": [
                     fields.Command.create({
                         "user_id": user_id or False,

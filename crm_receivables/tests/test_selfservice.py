@@ -318,6 +318,12 @@ class TestSelfServiceReminders(MockEmail, MockSMS, TransactionCase):
         self.assertGreater(kpi["share"], after_run["share"])
         yesterday = self.today - timedelta(days=1)
         self.assertEqual(Token._crm_answer_share(yesterday, yesterday, self.env.company)["answered"], 0)
+        # the workbench's dashboard shows the same figure
+        dashboard = self.env["crm.kpi.dashboard"].create({"date_from": self.today, "date_to": self.today})
+        self.assertEqual(
+            (dashboard.selfservice_reminders, dashboard.selfservice_answered, dashboard.selfservice_share),
+            (kpi["reminders"], kpi["answered"], kpi["share"]),
+        )
 
     def test_answer_share_kpi_queries(self):
         """The KPI is two grouped queries, whatever the number of reminders and answers."""
