@@ -99,7 +99,8 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         })
         message.date_sent = datetime.combine(cls.today + timedelta(days=days), time(12, 0))
         cls.env["crm.followup.line"].create({
-            "move_id": invoice.id, "level_id": cls.level.id, "message_id": message.id, "partner_id": partner.id,
+            "move_line_id": invoice._crm_get_receivable_items()[:1].id, "level_id": cls.level.id,
+            "message_id": message.id, "partner_id": partner.id,
             "company_id": cls.company.id, "date": cls.today + timedelta(days=days),
             "amount_residual": invoice.amount_residual,
         })
