@@ -16,6 +16,7 @@
         "security/crm_receivables_groups.xml",
         "security/ir.model.access.csv",
         "security/crm_receivables_security.xml",
+        "security/crm_receivables_accounting_security.xml",
         "security/crm_collection_security.xml",
         "security/crm_selfservice_security.xml",
         "security/crm_telephony_security.xml",

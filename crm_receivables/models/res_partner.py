@@ -68,16 +68,16 @@ class ResPartner(models.Model):
         string="Broke a Promise", compute="_compute_crm_promise_stats", groups="base.group_user")
     crm_overdue_amount = fields.Monetary(
         string="Overdue Amount", compute="_compute_crm_overdue_amount", currency_field="currency_id",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups="account.group_account_invoice,account.group_account_readonly,crm_receivables.crm_receivables_group_user",
         help="Left to pay on the customer's open receivable items past their due date — invoices, 1C "
              "documents, opening entries (company currency).")
     crm_total_due = fields.Monetary(
         string="Total Due", compute="_compute_crm_overdue_amount", currency_field="currency_id",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups="account.group_account_invoice,account.group_account_readonly,crm_receivables.crm_receivables_group_user",
         help="Left to pay on all the customer's open receivable items, due or not (company currency).")
     crm_open_item_count = fields.Integer(
         string="Open Items", compute="_compute_crm_overdue_amount",
-        groups="account.group_account_invoice,account.group_account_readonly",
+        groups="account.group_account_invoice,account.group_account_readonly,crm_receivables.crm_receivables_group_user",
         help="Number of the customer's documents still to be paid.")
     crm_last_contact_date = fields.Datetime(
         string="Last Contact", compute="_compute_crm_last_contact", groups="base.group_user")

@@ -170,3 +170,112 @@ class TestFollowupSecurity(TestFollowupCommon):
         self.assertEqual(wizard.company_id, importer.company_id)
         with self.assertRaises(AccessError):
             wizard.write({"company_id": other.id})
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorAccounting(TestFollowupCommon):
+    """Collectors read their customers' documents, never vendor bills, bank or other entries (item 8)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        group = "crm_receivables.crm_receivables_group_"
+        cls.collector = new_test_user(cls.env, login="acc_col", groups=f"{group}user")
+        cls.other_collector = new_test_user(cls.env, login="acc_col_b", groups=f"{group}user")
+        cls.senior = new_test_user(cls.env, login="acc_senior", groups=f"{group}user_all")
+        cls.accountant_collector = new_test_user(
+            cls.env, login="acc_both", groups=f"{group}user,account.group_account_readonly")
+        cls.mine = cls._customer("ООО «Мой клиент»", user_id=cls.collector.id)
+        cls.theirs = cls._customer("ООО «Чужой клиент»", user_id=cls.other_collector.id)
+        cls.vendor = cls._customer("ООО «Поставщик»")
+
+    def _visible(self, user, model, records):
+        return self.env[model].with_user(user).search([("id", "in", records.ids)])
+
+    def _opening_entry(self, partner, amount):
+        """An opening entry typed by an accountant (or posted by the 1C import): one receivable item."""
+        receivable = partner.property_account_receivable_id
+        entry = self.env["account.move"].create({
+            "move_type": "entry", "date": DUE, "ref": "Ввод остатков",
+            "line_ids": [
+                Command.create({"name": "Реализация 17 от 01.02.2026", "account_id": receivable.id,
+                                "partner_id": partner.id, "debit": amount, "date_maturity": DUE}),
+                Command.create({"name": "Ввод остатков", "debit": 0.0, "credit": amount,
+                                "account_id": self.env.company.get_unaffected_earnings_account().id}),
+            ],
+        })
+        entry.action_post()
+        return entry
+
+    def test_collector_reads_own_customer_documents_only(self):
+        invoice_mine = self._invoice(self.mine)
+        entry_mine = self._opening_entry(self.mine, 700.0)
+        invoice_theirs = self._invoice(self.theirs)
+        bill = self.init_invoice("in_invoice", partner=self.vendor, invoice_date=DUE, amounts=[500.0], post=True)
+        moves = invoice_mine | entry_mine | invoice_theirs | bill
+        self.assertEqual(self._visible(self.collector, "account.move", moves), invoice_mine | entry_mine)
+        self.assertEqual(self._visible(self.senior, "account.move", moves), invoice_mine | entry_mine | invoice_theirs)
+        self.assertEqual(self._visible(self.accountant_collector, "account.move", moves), moves,
+                         "Odoo's accounting groups keep full read access")
+        with self.assertRaises(AccessError):
+            bill.with_user(self.collector).read(["name"])
+        with self.assertRaises(AccessError):
+            invoice_theirs.with_user(self.collector).read(["name"])
+        # journal items: the invoice's lines and the 1C item, not the counterpart of the opening entry
+        lines = self._visible(self.collector, "account.move.line", moves.line_ids)
+        self.assertEqual(lines, invoice_mine.line_ids | entry_mine.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"))
+        # what a collector opens works: the invoice form's fields and the customer's figures
+        invoice_mine.with_user(self.collector).read(["name", "amount_residual", "invoice_line_ids", "journal_id"])
+        partner = self.mine.with_user(self.collector)
+        self.assertEqual(partner.crm_open_item_count, 2)
+        self.assertEqual(partner.crm_total_due, invoice_mine.amount_residual + 700.0)
+
+    def test_collector_cannot_write_documents(self):
+        invoice = self._invoice(self.mine)
+        with self.assertRaises(AccessError):
+            invoice.with_user(self.collector).write({"ref": "changed"})
+
+    def test_collector_reads_customer_payments_only(self):
+        invoice = self._invoice(self.mine)
+        payment = self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids).create({"payment_date": DUE})._create_payments()
+        vendor_payment = self.env["account.payment"].create({
+            "payment_type": "outbound", "partner_type": "supplier", "partner_id": self.vendor.id, "amount": 10.0})
+        found = self._visible(self.collector, "account.payment", payment | vendor_payment)
+        self.assertEqual(found, payment)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorAccountingTour(HttpCase):
+    """In the browser, as a collector without any accounting group."""
+
+    def test_collector_works_own_debt_in_the_ui(self):
+        collector = new_test_user(self.env, login="tour_collector", groups="crm_receivables.crm_receivables_group_user",
+                                  tz="Europe/Moscow")
+        other = new_test_user(self.env, login="tour_collector_b", groups="crm_receivables.crm_receivables_group_user")
+        self.assertFalse(collector.has_group("account.group_account_readonly"))
+        Partner = self.env["res.partner"]
+        mine = Partner.create({"name": "ООО «Тур Мой клиент»", "is_company": True, "user_id": collector.id,
+                               "crm_collector_id": collector.id, "phone": "+7 912 000-11-22"})
+        theirs = Partner.create({"name": "ООО «Тур Чужой клиент»", "is_company": True, "user_id": other.id})
+        due = date.today() - timedelta(days=20)
+        invoices = self.env["account.move"].create([{
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": due, "invoice_date_due": due,
+            "invoice_line_ids": [Command.create({"name": "Товар", "quantity": 1, "price_unit": 10_000.0,
+                                                 "tax_ids": []})],
+        } for partner in (mine, theirs)])
+        invoices.action_post()
+        receivable = mine.property_account_receivable_id
+        entry = self.env["account.move"].create({
+            "move_type": "entry", "date": due, "ref": "1C",
+            "line_ids": [
+                Command.create({"name": "Реализация 4242 от 01.10.2026", "account_id": receivable.id,
+                                "partner_id": mine.id, "debit": 2345.0, "date_maturity": due}),
+                Command.create({"name": "1C", "credit": 2345.0,
+                                "account_id": self.env.company.get_unaffected_earnings_account().id}),
+            ],
+        })
+        entry.action_post()
+        self.env["crm.collection.queue"]._rebuild(self.env.company)
+        self.start_tour("/odoo", "crm_collector_accounting", login="tour_collector")
