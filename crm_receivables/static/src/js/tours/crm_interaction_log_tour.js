@@ -36,6 +36,7 @@ registry.category("web_tour.tours").add("crm_receivables_log_call", {
         },
         {
             content: "Open the customer history page",
+            timeout: 30000, // the form loads slowly on a loaded test machine
             trigger: ".o_form_view .o_notebook a.nav-link:contains('Customer History')",
             run: "click",
         },
