@@ -14,6 +14,7 @@ registry.category("web_tour.tours").add("crm_complaints_backend_create", {
         },
         {
             content: "Create a complaint",
+            timeout: 30000, // the kanban loads slowly on a loaded test machine
             trigger: ".o-kanban-button-new",
             run: "click",
         },
