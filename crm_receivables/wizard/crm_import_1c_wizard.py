@@ -89,7 +89,7 @@ class CrmImport1cWizard(models.TransientModel):
     header_line_ids = fields.One2many("crm.import.1c.wizard.header", "wizard_id", string="First Rows")
     header_signature = fields.Char(readonly=True, help="Shape of the header row: a saved mapping with the same "
                                                        "signature is applied to the file.")
-    saved_mapping_id = fields.Many2one("crm.import.1c.mapping", string="Saved Mapping", readonly=True)
+    saved_mapping_id = fields.Many2one("crm.import.1c.mapping", readonly=True)
     mapping_note = fields.Char(readonly=True)
     mapping_name = fields.Char(string="Save Mapping As",
                                help="Name of the mapping to save for the next files of this report.")
