@@ -147,3 +147,7 @@ class CrmImport1cMappingLine(models.Model):
     _sql_constraints = [
         ("column_unique", "unique(mapping_id, column_index)", "Each column appears once in a mapping."),
     ]
+
+    @api.constrains("field", "mapping_id")
+    def _check_fields_once(self):
+        self.mapping_id._check_fields_once()

@@ -5,8 +5,8 @@ import io
 import openpyxl
 
 from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .test_import_1c import Import1cCommon, _inn10
 
@@ -216,6 +216,33 @@ class TestImport1cMapping(Import1cCommon):
         again.action_preview()
         self.assertEqual(again.state, "header", "company B's mapping is not this company's")
         self.assertFalse(again.saved_mapping_id)
+
+    def test_security_company_and_groups(self):
+        other = self.env["res.company"].create({"name": "Mapping Company B"})
+        mapping_b = self.env["crm.import.1c.mapping"].create({
+            "name": "Mapping B", "company_id": other.id, "signature": "b", "layout": "settlements",
+            "line_ids": [Command.create({"column_index": 0, "field": "name"}),
+                         Command.create({"column_index": 1, "field": "amount"})],
+        })
+        mapping_a = mapping_b.copy({"name": "Mapping A", "company_id": self.company.id})
+        manager = new_test_user(self.env, login="map_manager", groups="crm_receivables.crm_receivables_group_manager",
+                                company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        user = new_test_user(self.env, login="map_user", groups="crm_receivables.crm_receivables_group_user",
+                             company_id=self.company.id, company_ids=[Command.set(self.company.ids)])
+        Mapping, Line = self.env["crm.import.1c.mapping"], self.env["crm.import.1c.mapping.line"]
+        self.assertEqual(Mapping.with_user(manager).search([("name", "like", "Mapping ")]), mapping_a)
+        self.assertEqual(Line.with_user(manager).search([("mapping_id.name", "like", "Mapping ")]),
+                         mapping_a.line_ids.with_user(manager))
+        with self.assertRaises(AccessError):
+            mapping_b.with_user(manager).read(["name"])
+        with self.assertRaises(AccessError):
+            mapping_b.line_ids[0].with_user(manager).read(["field"])
+        mapping_a.with_user(manager).line_ids[1].field = "debt"
+        self.assertEqual(mapping_a.with_user(user).line_ids.mapped("field"), ["name", "debt"], "users read")
+        with self.assertRaises(AccessError):
+            mapping_a.with_user(user).name = "Renamed"
+        with self.assertRaises(UserError, msg="a field given to two columns"):
+            mapping_a.with_user(manager).line_ids[1].field = "name"
 
 
 @tagged("post_install", "-at_install")
