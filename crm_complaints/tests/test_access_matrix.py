@@ -64,7 +64,10 @@ EXPECTED = {
     "crm.followup.policy": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
     "crm.followup.policy.threshold": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
     "crm.import.1c.document": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.import.1c.mapping": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.import.1c.mapping.line": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
     "crm.import.1c.wizard": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.import.1c.wizard.header": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
     "crm.import.1c.wizard.line": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
     "crm.import.1c.wizard.mapping": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
     "crm.interaction": ('', 'rwc', 'rwc', 'rwcu', '', '', '', '', '', '', ''),
@@ -176,6 +179,9 @@ class TestAccessMatrix(TransactionCase):
                                               "external_key": "matrix-b-1", "amount": 1.0})
         env["crm.import.1c.alias"].create({"company_id": b.id, "partner_id": partner_b.id, "name": "Customer of B",
                                            "name_key": "customer of b"})
+        env["crm.import.1c.mapping"].create({"name": "Mapping B", "company_id": b.id, "signature": "matrix-b",
+                                             "layout": "settlements",
+                                             "line_ids": [Command.create({"column_index": 0, "field": "name"})]})
         env["crm.collection.queue"].create({"partner_id": partner_b.id, "company_id": b.id, "date": date.today()})
         env["crm.cashin.forecast"].create({"date_forecast": date.today(), "week": 1, "date_week": date.today(),
                                            "company_id": b.id, "currency_id": b.currency_id.id})

@@ -196,16 +196,27 @@ class CrmImport1cService(models.AbstractModel):
         try:
             workbook = onec_reader.open_workbook(content, max_size=self._get_max_size())
             session.sheet_names = ", ".join(workbook.sheet_names)
-            mapping = self._get_manual_mapping(session) if use_mapping else None
-            analysis = onec_layout.parse(
-                workbook, sheet=session.sheet_name or None, mapping=mapping or None,
-                layout=(session.layout or None) if use_mapping else None,
-            )
+            analysis = self._parse_workbook(session, workbook, use_mapping=use_mapping)
         except OnecError as error:
             if workbook is not None:
                 workbook.close()
             raise UserError(self._onec_error_message(error)) from error
         return workbook, analysis
+
+    def _parse_workbook(self, session, workbook, use_mapping=False):
+        """Analyse the sheet: detect header and mapping, or use the session's (``use_mapping``, or a header row
+        the user picked: ``manual_header_row``). Overridden to apply a saved mapping (``crm.import.1c.mapping``).
+
+        :return: :class:`..tools.onec_layout.Analysis`
+        :raise OnecError: for a problem with the whole file
+        """
+        header_row = session.manual_header_row - 1 if session.manual_header_row else None
+        manual = use_mapping or header_row is not None
+        mapping = self._get_manual_mapping(session) if manual else None
+        return onec_layout.parse(
+            workbook, sheet=session.sheet_name or None, mapping=mapping or None,
+            layout=(session.layout or None) if manual else None, header_row=header_row,
+        )
 
     def _onec_error_message(self, error):
         """Translate an :class:`OnecError` into a sentence naming the sheet, row and column."""

@@ -12,6 +12,7 @@ from . import (
     test_followup_tour,
     test_import_1c,
     test_import_1c_items,
+    test_import_1c_mapping,
     test_import_1c_shapes,
     test_interaction_suggestions,
     test_knowledge_templates,

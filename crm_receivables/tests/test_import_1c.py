@@ -274,12 +274,24 @@ class TestImport1cBadInput(Import1cCommon):
     def test_empty(self):
         self.assertNothingWritten(self._wizard("empty.xls"), "The file is empty")
 
+    def assertAsksForHeader(self, wizard, message):
+        """The service refuses a file without a recognisable header; the wizard asks the user for it instead
+        (header step: test_import_1c_mapping.py). Nothing is written either way."""
+        before = self._counts()
+        with self.assertRaises(UserError) as caught:
+            self.env["crm.import.1c.service"].preview(wizard)
+        self.assertIn(message, str(caught.exception))
+        wizard.action_preview()
+        self.assertEqual(wizard.state, "header")
+        self.assertIn(message, wizard.header_message)
+        self.assertEqual(self._counts(), before)
+
     def test_no_header(self):
-        self.assertNothingWritten(self._wizard("no_header.xls"), "No header found on sheet “Лист1”")
+        self.assertAsksForHeader(self._wizard("no_header.xls"), "No header found on sheet “Лист1”")
 
     def test_wrong_sheet(self):
-        self.assertNothingWritten(self._wizard("counterparties.xlsx", sheet_name="Примечания"),
-                                  "No header found on sheet “Примечания”")
+        self.assertAsksForHeader(self._wizard("counterparties.xlsx", sheet_name="Примечания"),
+                                 "No header found on sheet “Примечания”")
         self.assertNothingWritten(self._wizard("counterparties.xlsx", sheet_name="Лист2"),
                                   "The file has no sheet “Лист2”")
 

@@ -1,43 +1,13 @@
 import collections
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.crm_import_1c_mapping import FIELD_SELECTION, LAYOUT_SELECTION
 from ..models.crm_import_1c_service import MATCHED_FATES
+from ..tools import onec_layout
+from ..tools.onec_values import OnecError
 
-LAYOUT_SELECTION = [
-    ("osv_62", "Trial balance of account 62"),
-    ("settlements", "Settlements with customers by document"),
-    ("reconciliation_act", "Reconciliation act"),
-    ("counterparties", "Counterparty list"),
-    ("ut_debt_aging", "Customer debt by due dates (1C:УТ, КА, ERP)"),
-    ("ut_settlements", "Settlements with customers statement (1C:УТ, КА, ERP)"),
-]
-FIELD_SELECTION = [
-    ("name", "Customer name"),
-    ("inn", "INN"),
-    ("kpp", "KPP"),
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("address", "Address"),
-    ("document", "Document"),
-    ("doc_date", "Document date"),
-    ("due_date", "Due date"),
-    ("amount", "Amount"),
-    ("currency", "Currency"),
-    ("debit", "Debit"),
-    ("credit", "Credit"),
-    ("end_debit", "Closing debit"),
-    ("end_credit", "Closing credit"),
-    ("partner", "Partner (group)"),
-    ("contract", "Contract"),
-    ("debt", "Customer debt"),
-    ("our_debt", "Our debt"),
-    ("end_debt", "Closing customer debt"),
-    ("end_our_debt", "Closing our debt"),
-    ("overdue", "Overdue debt"),
-    ("overdue_days", "Days overdue"),
-]
 FATE_SELECTION = [
     ("new", "New customer"),
     ("match_inn_kpp", "Matched by INN+KPP"),
@@ -73,7 +43,8 @@ class CrmImport1cWizard(models.TransientModel):
     # ------------------------------------------------------------
 
     state = fields.Selection(
-        [("upload", "Upload"), ("preview", "Preview"), ("done", "Done")], default="upload", required=True,
+        [("upload", "Upload"), ("header", "Header and Columns"), ("preview", "Preview"), ("done", "Done")],
+        default="upload", required=True,
     )
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     file = fields.Binary(string="1C File", attachment=False, help="An .xls or .xlsx file saved from 1C.")
@@ -110,6 +81,18 @@ class CrmImport1cWizard(models.TransientModel):
     change_amount = fields.Float(compute="_compute_counters",
                                  help="What the import posts: new documents and the differences.")
     result_message = fields.Text(readonly=True)
+    # the header row and the columns chosen by the user, and the saved mapping of the file's shape
+    manual_header_row = fields.Integer(
+        string="Header Row", help="The row with the column titles, as the spreadsheet numbers it (0: detected).",
+    )
+    header_message = fields.Text(readonly=True, help="Why the header has to be chosen by hand.")
+    header_line_ids = fields.One2many("crm.import.1c.wizard.header", "wizard_id", string="First Rows")
+    header_signature = fields.Char(readonly=True, help="Shape of the header row: a saved mapping with the same "
+                                                       "signature is applied to the file.")
+    saved_mapping_id = fields.Many2one("crm.import.1c.mapping", readonly=True)
+    mapping_note = fields.Char(readonly=True)
+    mapping_name = fields.Char(string="Save Mapping As",
+                               help="Name of the mapping to save for the next files of this report.")
 
     # ------------------------------------------------------------
     # COMPUTE
@@ -152,9 +135,56 @@ class CrmImport1cWizard(models.TransientModel):
     # ------------------------------------------------------------
 
     def action_preview(self):
-        """Read the file, detect layout and mapping, and show every row with what the import will do."""
+        """Read the file, detect layout and mapping, and show every row with what the import will do.
+
+        When no header is found, the wizard goes to the header step instead: the user picks the header row
+        among the first rows of the sheet and maps the columns (:meth:`_start_header_step`).
+        """
         self.ensure_one()
-        self.env["crm.import.1c.service"].preview(self, use_mapping=self.state == "preview")
+        service = self.env["crm.import.1c.service"]
+        if self.state == "header":
+            self.layout = service.check_manual_mapping(self)
+            service.preview(self, use_mapping=True)
+            return self._reopen()
+        if self.state == "upload" and not self.manual_header_row:
+            try:
+                with self.env.cr.savepoint():
+                    service.preview(self)
+            except UserError as error:
+                cause = error.__cause__
+                if not (isinstance(cause, OnecError) and cause.key == "no_header"):
+                    raise
+                self._start_header_step(error.args[0])
+            return self._reopen()
+        service.preview(self, use_mapping=self.state == "preview" or bool(self.manual_header_row))
+        return self._reopen()
+
+    def action_choose_header(self):
+        """Pick the header row and map the columns by hand (detection was unsure or took the wrong row)."""
+        self.ensure_one()
+        self._start_header_step(False, row=self.header_row or None)
+        return self._reopen()
+
+    def action_read_header(self):
+        """Read the columns of the row in “Header Row” (the fields recognised in it are pre-selected)."""
+        self.ensure_one()
+        self._read_header(self.manual_header_row)
+        return self._reopen()
+
+    def action_save_mapping(self):
+        """Save the header and the column mapping of this preview for the next files of the same report."""
+        self.ensure_one()
+        if self.state != "preview" or not self.header_signature:
+            raise UserError(self.env._("Preview the file before saving its mapping."))
+        name = self.mapping_name or self.env._("%(file)s, sheet %(sheet)s", file=self.filename or "1C",
+                                               sheet=self.sheet_name)
+        mapping = self.env["crm.import.1c.mapping"]._save_from_session(self, name)
+        self.write({
+            "saved_mapping_id": mapping.id,
+            "mapping_name": mapping.name,
+            "mapping_note": self.env._(
+                "Mapping “%(name)s” saved: the next file with this header is read with it.", name=mapping.name),
+        })
         return self._reopen()
 
     def action_import(self):
@@ -175,13 +205,52 @@ class CrmImport1cWizard(models.TransientModel):
         self.ensure_one()
         self.env["crm.import.1c.service"]._clear_preview(self)
         self.write({"state": "upload", "confidence": 0.0, "layout": False, "preview_signature": False,
-                    "confirm_name_matches": False})
+                    "confirm_name_matches": False, "manual_header_row": 0, "header_message": False,
+                    "header_line_ids": [Command.clear()], "saved_mapping_id": False, "mapping_note": False})
         return self._reopen()
 
     def action_view_documents(self):
         """Open the imported 1C documents."""
         self.ensure_one()
         return self.env["ir.actions.act_window"]._for_xml_id("crm_receivables.crm_import_1c_document_action")
+
+    def _start_header_step(self, message, row=None):
+        """Show the first rows of the sheet to pick the header from, the suggested (or given) one read."""
+        service = self.env["crm.import.1c.service"]
+        service._clear_preview(self)
+        sheet, choices = service.get_header_choices(self)
+        rows = {choice.row for choice in choices}
+        if row not in rows:
+            row = next(choice.row for choice in choices if choice.suggested)
+        self.write({
+            "state": "header",
+            "sheet_name": sheet,
+            "header_message": message,
+            "layout": False,
+            "saved_mapping_id": False,
+            "mapping_note": False,
+            "header_line_ids": [Command.clear()] + [
+                Command.create({"row": choice.row, "text": choice.text, "is_suggested": choice.suggested})
+                for choice in choices
+            ],
+        })
+        self._read_header(row)
+
+    def _read_header(self, row):
+        """Take ``row`` as the header: one mapping line per column, the fields detection knows pre-selected."""
+        columns = self.env["crm.import.1c.service"].get_header_columns(self, row)
+        by_column = {index: field for field, index in columns.mapping.items()
+                     if field in onec_layout.MAPPABLE_FIELDS}
+        self.write({
+            "manual_header_row": row,
+            "header_signature": columns.signature,
+            "layout": False,
+            "mapping_ids": [Command.clear()] + [
+                Command.create({"column_index": index, "column_label": label or onec_layout.column_letter(index),
+                                "field": by_column.get(index, False)})
+                for index, label in enumerate(columns.columns)
+            ],
+        })
 
     def _reopen(self):
         return {
@@ -205,6 +274,31 @@ class CrmImport1cWizardMapping(models.TransientModel):
     column_index = fields.Integer(string="Column", required=True, help="0 for column A, 1 for B…")
     column_label = fields.Char(string="Header in the File")
     field = fields.Selection(FIELD_SELECTION, string="Imported As", help="Empty: the column is ignored.")
+
+
+class CrmImport1cWizardHeader(models.TransientModel):
+    """One of the first rows of the sheet, offered as the header row when detection fails or is unsure."""
+
+    _name = "crm.import.1c.wizard.header"
+    _description = "Import from 1C: Header Row Candidate"
+    _order = "row"
+
+    wizard_id = fields.Many2one("crm.import.1c.wizard", required=True, ondelete="cascade")
+    row = fields.Integer(required=True, help="The row as the spreadsheet numbers it.")
+    text = fields.Char(string="Cells", help="The texts of the row's cells.")
+    is_suggested = fields.Boolean(string="Suggested", help="The likeliest header row.")
+    is_current = fields.Boolean(string="Header", compute="_compute_is_current")
+
+    @api.depends("row", "wizard_id.manual_header_row")
+    def _compute_is_current(self):
+        for line in self:
+            line.is_current = line.row == line.wizard_id.manual_header_row
+
+    def action_use_as_header(self):
+        """Take this row as the header and read its columns."""
+        self.ensure_one()
+        self.wizard_id._read_header(self.row)
+        return self.wizard_id._reopen()
 
 
 class CrmImport1cWizardLine(models.TransientModel):
