@@ -211,18 +211,25 @@ class CrmTelephonyCall(models.Model):
 
     @api.model
     def _crm_lock_call(self, company, provider, call_ref):
-        """Id of the call row, created when missing, locked until the end of the transaction."""
+        """Id of the call row, created when missing, locked until the end of the transaction.
+
+        Several requests about one call may arrive at once (retries of the exchange, events in parallel):
+        the unique key lets one of them create the row, the row lock makes the others wait for it. A waiting
+        transaction whose snapshot predates the other's commit gets PostgreSQL's serialization failure,
+        which Odoo answers by replaying the whole request on a fresh snapshot (``service.model.retrying``):
+        an expected outcome, so it is not logged as a bad query.
+        """
         self.env.cr.execute(SQL(
             """INSERT INTO crm_telephony_call (company_id, provider, call_ref, state, create_uid, write_uid,
                                                create_date, write_date)
                VALUES (%s, %s, %s, 'ringing', %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
                ON CONFLICT (company_id, provider, call_ref) DO NOTHING""",
             company.id, provider, call_ref, self.env.uid, self.env.uid,
-        ))
+        ), log_exceptions=False)
         self.env.cr.execute(SQL(
             "SELECT id FROM crm_telephony_call WHERE company_id = %s AND provider = %s AND call_ref = %s FOR UPDATE",
             company.id, provider, call_ref,
-        ))
+        ), log_exceptions=False)
         return self.env.cr.fetchone()[0]
 
     def _crm_state(self):
