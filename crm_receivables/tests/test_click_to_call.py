@@ -188,5 +188,5 @@ class TestClickToCallTour(ClickToCallCase):
                         "crm_receivables_click_to_call_queue", login="admin")
         sent = self.fake.received(ZADARMA_CALLBACK)
         self.assertEqual([(item["form"]["from"], item["form"]["to"]) for item in sent],
-                         [("777", "79035556611"), ("777", "79165556622")],
-                         "the phone column's button, then the row's Dial button (mobile first)")
+                         [("777", "79035556611"), ("777", "79165556622"), ("777", "79035556611")],
+                         "the phone column's button, the row's Dial button (mobile first), the card's button")

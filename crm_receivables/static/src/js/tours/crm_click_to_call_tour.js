@@ -73,5 +73,24 @@ registry.category("web_tour.tours").add("crm_receivables_click_to_call_queue", {
             content: "The exchange accepted that call too",
             trigger: ".o_notification:has(.bg-success):contains('Тур Клик'):contains('rings first')",
         },
+        {
+            content: "Close the notification",
+            trigger: ".o_notification:has(.bg-success) .o_notification_close",
+            run: "click",
+        },
+        {
+            content: "Switch the queue to cards",
+            trigger: ".o_switch_view.o_kanban",
+            run: "click",
+        },
+        {
+            content: "Each card's phone has the Call button too",
+            trigger: ".o_kanban_record:contains('Тур Клик') .o_field_widget[name='phone'] .o_field_phone_crm_call",
+            run: "click",
+        },
+        {
+            content: "The exchange accepted the call from the card",
+            trigger: ".o_notification:has(.bg-success):contains('Тур Клик'):contains('rings first')",
+        },
     ],
 });
