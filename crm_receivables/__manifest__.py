@@ -68,6 +68,8 @@
     "assets": {
         "web.assets_backend": [
             "crm_receivables/static/src/js/screen_pop.js",
+            "crm_receivables/static/src/js/click_to_call.js",
+            "crm_receivables/static/src/js/click_to_call.xml",
         ],
         "web.assets_tests": [
             "crm_receivables/static/src/js/tours/*.js",

@@ -14,9 +14,11 @@ class CrmPbxController(http.Controller):
     """Telephony: the company's exchange reports each call; it is logged as an interaction.
 
     ``POST /crm_receivables/pbx/call`` with ``Authorization: Bearer <company PBX token>`` and a JSON body
-    (see :mod:`crm_receivables.tools.pbx`). Answers JSON: ``{"ok": true, "interaction_id", "partner":
+    (see :mod:`crm_receivables.tools.pbx`). Answers JSON: ``{"ok": true, "interaction_id", "replay", "partner":
     {"id", "name"}, "url"}``, or ``{"ok": false, "error", "message"}`` with status 401 (bad token),
-    400 (malformed payload) or 404 (number of no customer); errors write nothing.
+    400 (malformed payload) or 404 (number of no customer); errors write nothing. A call reported again
+    with the same ``call_id`` (a retry, or the same call sent several times at once) is logged once:
+    ``replay`` is true and the first interaction is answered.
     """
 
     @http.route("/crm_receivables/pbx/call", type="http", auth="public", methods=["POST"], csrf=False,
@@ -38,12 +40,13 @@ class CrmPbxController(http.Controller):
         partner = env["res.partner"].with_company(company_sudo)._crm_find_by_phone(call["phone"], company_sudo)
         if not partner:
             return self._error(404, "unknown_number", "No customer has this phone number.", phone=call["phone"])
-        interaction = env["crm.interaction"].with_company(company_sudo)._crm_log_pbx_call(
-            partner[:1], call, company_sudo,
+        interaction, is_replay = env["crm.telephony.call"].with_company(company_sudo)._crm_process_pbx_call(
+            company_sudo, partner[:1], call,
         )
         return self._json(200, {
             "ok": True,
             "interaction_id": interaction.id,
+            "replay": is_replay,
             "partner": {"id": partner[0].id, "name": partner[0].name},
             "matches": len(partner),
             "url": f"{company_sudo.get_base_url()}/odoo/res.partner/{partner[0].id}",

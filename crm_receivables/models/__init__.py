@@ -25,6 +25,7 @@ from . import (
     crm_selfservice_token,
     crm_statement,
     crm_telephony_call,
+    ir_http,
     mail_message,
     res_company,
     res_config_settings,

@@ -9,14 +9,16 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..tools import click_to_call, telephony
 from ..tools import mango as mango_tools
 from ..tools import phone as phone_tools
-from ..tools import telephony
 from ..tools import zadarma as zadarma_tools
 
 _logger = logging.getLogger(__name__)
 
 PROVIDERS = [("mango", "Mango Office"), ("zadarma", "Zadarma")]
+# calls reported to our own JSON endpoint (controllers/pbx.py) are stored too: the call id makes them idempotent
+CALL_SOURCES = [*PROVIDERS, ("pbx", "Telephone Exchange (JSON)")]
 CALL_STATES = [("ringing", "Ringing"), ("answered", "Answered"), ("missed", "Missed")]
 DIRECTIONS = [("incoming", "Incoming"), ("outgoing", "Outgoing")]
 PROVIDER_TIMEOUT = 10
@@ -59,7 +61,7 @@ class CrmTelephonyCall(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    provider = fields.Selection(PROVIDERS, required=True, readonly=True)
+    provider = fields.Selection(CALL_SOURCES, required=True, readonly=True)
     call_ref = fields.Char(string="Provider Call ID", required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     state = fields.Selection(CALL_STATES, string="Status", required=True, default="ringing", readonly=True)
@@ -176,19 +178,58 @@ class CrmTelephonyCall(models.Model):
         return call, True
 
     @api.model
+    def _crm_process_pbx_call(self, company, partner, call):
+        """Log a call reported to the JSON endpoint (``controllers/pbx.py``) exactly once per call id.
+
+        With a ``call_id`` the call is stored under the unique (company, provider, call id) key and locked
+        (:meth:`_crm_lock_call`): the same call reported again, or several times at once, gives back the
+        interaction of the first report. Without a ``call_id`` every report is a new interaction.
+
+        Runs as superuser for the company whose token the request proved.
+
+        :param company: ``res.company`` of the token
+        :param partner: ``res.partner`` found from the number (commercial entity)
+        :param dict call: values from :func:`crm_receivables.tools.pbx.parse_call`
+        :return: ``(interaction, is_replay)``
+        """
+        Interaction = self.env["crm.interaction"].with_company(company)
+        if not call["call_id"]:
+            return Interaction._crm_log_pbx_call(partner, call, company), False
+        record = self.browse(self._crm_lock_call(company, "pbx", call["call_id"])).with_company(company)
+        if record.interaction_id:
+            _logger.info("PBX call %s of company %s already logged", call["call_id"], company.id)
+            return record.interaction_id, True
+        interaction = Interaction._crm_log_pbx_call(partner, call, company)
+        seconds = round(call["duration_hours"] * 3600)
+        record.sudo().write({
+            "direction": call["direction"], "phone": call["phone"], "partner_id": partner.id,
+            "user_id": interaction.user_id.id, "started_at": interaction.date, "duration": seconds,
+            "is_finished": True, "state": "answered" if seconds else "missed", "interaction_id": interaction.id,
+        })
+        interaction.document_ref = f"{self._name},{record.id}"
+        return interaction, False
+
+    @api.model
     def _crm_lock_call(self, company, provider, call_ref):
-        """Id of the call row, created when missing, locked until the end of the transaction."""
+        """Id of the call row, created when missing, locked until the end of the transaction.
+
+        Several requests about one call may arrive at once (retries of the exchange, events in parallel):
+        the unique key lets one of them create the row, the row lock makes the others wait for it. A waiting
+        transaction whose snapshot predates the other's commit gets PostgreSQL's serialization failure,
+        which Odoo answers by replaying the whole request on a fresh snapshot (``service.model.retrying``):
+        an expected outcome, so it is not logged as a bad query.
+        """
         self.env.cr.execute(SQL(
             """INSERT INTO crm_telephony_call (company_id, provider, call_ref, state, create_uid, write_uid,
                                                create_date, write_date)
                VALUES (%s, %s, %s, 'ringing', %s, %s, now() at time zone 'UTC', now() at time zone 'UTC')
                ON CONFLICT (company_id, provider, call_ref) DO NOTHING""",
             company.id, provider, call_ref, self.env.uid, self.env.uid,
-        ))
+        ), log_exceptions=False)
         self.env.cr.execute(SQL(
             "SELECT id FROM crm_telephony_call WHERE company_id = %s AND provider = %s AND call_ref = %s FOR UPDATE",
             company.id, provider, call_ref,
-        ))
+        ), log_exceptions=False)
         return self.env.cr.fetchone()[0]
 
     def _crm_state(self):
@@ -378,33 +419,89 @@ class CrmTelephonyCall(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_click_to_call(self, partner):
-        """Call a customer (the *Call* button): through the company's exchange, the collector's phone ringing
-        first, or a ``tel:`` link when the company has no exchange or the collector no extension.
+    def _crm_click_to_call(self, record):
+        """Call the customer of a record (the *Call* buttons of the customer form and of the collector's
+        queue): its mobile, else its phone, through :meth:`crm_click_to_call`.
 
-        :param partner: ``res.partner`` to call (its mobile, else its phone)
+        :param record: one record with ``mobile``/``phone`` fields (``res.partner``, ``crm.collection.queue``)
         :return: an action (notification or ``tel:`` URL)
         """
-        partner.ensure_one()
-        partner.check_access("read")
-        number = partner.mobile or partner.phone
+        record.ensure_one()
+        record.check_access("read")
+        number = record.mobile or record.phone
         if not number:
-            raise UserError(_("%(name)s has no phone number.", name=partner.display_name))
-        company = self.env.company
+            partner = record if record._name == "res.partner" else record.partner_id
+            raise UserError(_("%(name)s has no phone number.", name=partner.display_name or record.display_name))
+        return self.crm_click_to_call(number, record._name, record.id)
+
+    @api.model
+    def crm_click_to_call(self, number, res_model=False, res_id=False):
+        """Call a number shown in the web client (every phone field has a *Call* button): through the
+        company's exchange, the user's phone (extension) ringing first, or a ``tel:`` link when the company
+        has no exchange or the user no extension.
+
+        The record the number is shown on is checked first: the user must be allowed to read it.
+
+        :param str number: the number as shown in the field
+        :param str res_model: model of the record showing the number (optional)
+        :param int res_id: id of that record (optional; 0 or False for a new record)
+        :return: an action: ``display_notification`` (the exchange accepted the call) or ``act_url`` with
+            the ``tel:`` link
+        :raise AccessError: the user may not read the record, or is not an internal user
+        :raise UserError: not a phone number, or the exchange is not configured or refuses the call
+        """
         user = self.env.user
-        if not company.crm_telephony_provider or not user.crm_pbx_extension:
-            e164 = phone_tools.normalize(number, company.country_id.code or "RU") or "".join(
-                char for char in number if char.isdigit() or char == "+")
-            return {"type": "ir.actions.act_url", "url": f"tel:{e164}", "target": "self"}
-        self._crm_request_callback(company, user, number)
+        if not user._is_internal():
+            raise AccessError(_("Only internal users can place calls."))
+        record = self._crm_click_to_call_record(res_model, res_id)
+        company = self.env.company
+        dial = click_to_call.dial_number(number, company.country_id.code or "RU")
+        if not dial:
+            raise UserError(_("%(number)s is not a phone number.", number=number or ""))
+        if click_to_call.mode(company.crm_telephony_provider, user.crm_pbx_extension) == "tel":
+            return {"type": "ir.actions.act_url", "url": click_to_call.tel_url(dial), "target": "self"}
+        self._crm_request_callback(company, user, dial)
+        partner = self._crm_click_to_call_partner(record)
+        if partner:
+            message = _("Calling %(name)s: your phone (extension %(extension)s) rings first, then %(number)s is "
+                        "dialled.", name=partner.display_name, extension=user.crm_pbx_extension, number=number)
+        else:
+            message = _("Your phone (extension %(extension)s) rings first, then %(number)s is dialled.",
+                        extension=user.crm_pbx_extension, number=number)
         return {
             "type": "ir.actions.client", "tag": "display_notification",
-            "params": {
-                "type": "success", "sticky": False,
-                "message": _("Your phone (extension %(extension)s) rings first, then %(number)s is dialled.",
-                             extension=user.crm_pbx_extension, number=number),
-            },
+            "params": {"type": "success", "sticky": False, "message": message},
         }
+
+    @api.model
+    def _crm_click_to_call_record(self, res_model, res_id):
+        """The record a number is called from, after checking the user may read it (empty when none)."""
+        if not res_model:
+            return None
+        if res_model not in self.env:
+            raise UserError(_("Unknown document type %(model)s.", model=res_model))
+        record = self.env[res_model]
+        if not res_id:
+            record.check_access("read")
+            return record
+        record = record.browse(int(res_id)).exists()
+        if not record:
+            raise UserError(_("The document to call from no longer exists."))
+        record.check_access("read")
+        return record
+
+    @api.model
+    def _crm_click_to_call_partner(self, record):
+        """The customer a record stands for, for the notification (hook): the partner itself, else its
+        ``partner_id``; empty when none."""
+        if not record:
+            return self.env["res.partner"]
+        if record._name == "res.partner":
+            return record
+        field = record._fields.get("partner_id")
+        if field and field.comodel_name == "res.partner":
+            return record.partner_id
+        return self.env["res.partner"]
 
     @api.model
     def _crm_request_callback(self, company, user, number):
@@ -417,8 +514,8 @@ class CrmTelephonyCall(models.Model):
         if not (credentials["key"] and credentials["secret"]):
             raise UserError(_("The %(provider)s credentials of %(company)s are not set (Settings, Receivables).",
                               provider=dict(PROVIDERS)[provider], company=company.name))
-        digits = phone_tools.normalize(number, company.country_id.code or "RU") or number
-        digits = "".join(char for char in digits if char.isdigit())
+        dial = click_to_call.dial_number(number, company.country_id.code or "RU") or number
+        digits = click_to_call.provider_digits(dial)
         try:
             if provider == "mango":
                 url, data = mango_tools.callback_request(credentials["url"], credentials["key"],

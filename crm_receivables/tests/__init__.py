@@ -1,4 +1,5 @@
 from . import (
+    test_click_to_call,
     test_collection_queue_tour,
     test_collection_workbench,
     test_crm_followup_block,

@@ -90,3 +90,33 @@ class TestPbxEndpoint(HttpCase):
     def test_get_is_refused(self):
         response = self.url_open(URL)
         self.assertEqual(response.status_code, 405)
+
+    def test_same_call_id_logged_once(self):
+        """A retry of the same call (same ``call_id``) answers the first interaction and writes nothing."""
+        payload = {"phone": "+7 933 444 55 66", "direction": "incoming", "duration": 95, "call_id": "pbx-777",
+                   "date": "2026-03-02T09:30:00Z", "agent": "agent@example.com"}
+        first = self._post(payload).json()
+        self.assertFalse(first["replay"])
+        before = self._count()
+        again = self._post(payload).json()
+        self.assertEqual((again["replay"], again["interaction_id"]), (True, first["interaction_id"]))
+        self.assertEqual(self._count(), before)
+        call = self.env["crm.telephony.call"].search([("provider", "=", "pbx"), ("call_ref", "=", "pbx-777")])
+        self.assertRecordValues(call, [{
+            "company_id": self.company.id, "partner_id": self.customer.id, "interaction_id": first["interaction_id"],
+            "direction": "incoming", "duration": 95, "state": "answered", "is_finished": True,
+            "user_id": self.agent.id,
+        }])
+        self.assertEqual(call.interaction_id.document_ref, call)
+        other_company = self.env["res.company"].create({"name": "PBX Другая", "crm_pbx_token": "other-pbx-token"})
+        self.env["res.partner"].create({"name": "Клиент другой", "is_company": True, "mobile": "8 933 444 55 66",
+                                        "company_id": other_company.id})
+        other = self._post(payload, token="other-pbx-token").json()  # noqa: S106 - test fixture
+        self.assertFalse(other["replay"], "the call id is unique per company, not across companies")
+        self.assertNotEqual(other["interaction_id"], first["interaction_id"])
+
+    def test_calls_without_call_id_are_each_logged(self):
+        payload = {"phone": "+7 933 444 55 66", "direction": "outgoing"}
+        first, second = self._post(payload).json(), self._post(payload).json()
+        self.assertFalse(first["replay"] or second["replay"])
+        self.assertNotEqual(first["interaction_id"], second["interaction_id"])
