@@ -59,6 +59,12 @@ class Server:
             )
             cr.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
 
+    def copy(self, source, target):
+        """Create database ``target`` as a copy of ``source`` (nobody may be connected to ``source``)."""
+        with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:
+            cr.execute(sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
+                sql.Identifier(target), sql.Identifier(source)))
+
     def list_like(self, prefix):
         with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:
             cr.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix + "%"])

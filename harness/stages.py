@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -264,6 +265,15 @@ def stage_pytest(report, server, work, db):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = None
     if db:
+        # a copy for the prefork end-to-end test (tests/e2e/test_prefork_followup.py), made while nothing is
+        # connected to the test database: it serves the copy with its own workers and cron workers
+        prefork_db = f"{db}_prefork"
+        server.copy(db, prefork_db)
+        filestore = work / "data" / "filestore" / db
+        if filestore.is_dir():
+            shutil.copytree(filestore, work / "data" / "filestore" / prefork_db)
+        env.update(CRM_E2E_PREFORK_DB=prefork_db, CRM_E2E_DATA_DIR=str(work / "data"),
+                   CRM_E2E_DB_ARGS=json.dumps(server.odoo_args()))
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         proc = subprocess.Popen(

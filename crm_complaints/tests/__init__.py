@@ -7,6 +7,7 @@ from . import (
     test_complaint_sla,
     test_crm_complaint,
     test_crm_complaints_tour,
+    test_e2e_debt_flow,
     test_security_complaints,
     test_security_portal,
     test_selfservice_complaint,

@@ -1,6 +1,7 @@
 import logging
 
 from markupsafe import Markup, escape
+from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
@@ -13,6 +14,8 @@ _logger = logging.getLogger(__name__)
 
 # states in which a communication is still to be sent (new lines of the customer join it)
 OPEN_STATES = ("to_review", "queued", "postponed")
+# a cron run retries a batch this many times when another cron worker wrote the same rows meanwhile
+CONCURRENT_RETRIES = 5
 
 
 class CrmFollowupEngine(models.AbstractModel):
@@ -64,22 +67,47 @@ class CrmFollowupEngine(models.AbstractModel):
         self._sync_delivery()
         self._release_postponed(today)
         self._fallback()
+        if auto_commit:  # cron only: a retry below starts a new transaction, keep what was done so far
+            self.env.cr.commit()  # pylint: disable=invalid-commit
         candidates = self._get_candidates(today, partners)
         partner_ids = sorted(candidates)
         done = 0
         created = 0
         for start in range(0, len(partner_ids), batch_size):
-            batch = {pid: candidates[pid] for pid in partner_ids[start:start + batch_size]}
-            with self.env.cr.savepoint():
-                created += self._generate(batch, today)
-            done += len(batch)
+            batch_ids = partner_ids[start:start + batch_size]
+            batch = {pid: candidates[pid] for pid in batch_ids}
+            for attempt in range(CONCURRENT_RETRIES):
+                try:
+                    with self.env.cr.savepoint():
+                        created += self._generate(batch, today)
+                    break
+                except SerializationFailure:
+                    # another cron worker wrote lines of these customers after this transaction began: in a
+                    # new transaction, read again what is left to generate and try again
+                    if not auto_commit or attempt == CONCURRENT_RETRIES - 1:
+                        raise
+                    _logger.info("Follow-up: another worker wrote lines of the same customers, batch retried")
+                    self.env.cr.rollback()
+                    batch = self._get_candidates(today, self.env["res.partner"].browse(batch_ids))
+            done += len(batch_ids)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(partner_ids) - done)
             if auto_commit:  # cron only: a crash keeps the finished batches
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         sent = 0
+        conflicts = 0
         while True:
-            with self.env.cr.savepoint():
-                batch_sent = self._send_locked(limit=batch_size)
+            try:
+                with self.env.cr.savepoint():
+                    batch_sent = self._send_locked(limit=batch_size)
+            except SerializationFailure:
+                # another cron worker sent communications of this batch meanwhile: nothing of this batch was
+                # sent here (rolled back); lock the next ones in a new transaction
+                conflicts += 1
+                if not auto_commit or conflicts == CONCURRENT_RETRIES:
+                    raise
+                _logger.info("Follow-up: another worker sent communications of the same batch, next batch locked")
+                self.env.cr.rollback()
+                continue
             sent += batch_sent
             if auto_commit:  # cron only: a crash keeps the finished batches
                 self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -284,7 +312,7 @@ class CrmFollowupEngine(models.AbstractModel):
                ON CONFLICT (move_line_id, level_id) DO NOTHING
                RETURNING id""",
             SQL(", ").join(values),
-        ))
+        ), log_exceptions=False)
         inserted = len(self.env.cr.fetchall())
         self.env["crm.followup.line"].invalidate_model()
         return inserted
@@ -305,7 +333,7 @@ class CrmFollowupEngine(models.AbstractModel):
                 ORDER BY id
                   FOR UPDATE SKIP LOCKED""",
             tuple(partner_ids),
-        ))
+        ), log_exceptions=False)
         lines = Line.browse([row[0] for row in self.env.cr.fetchall()])
         if not lines:
             return Message
@@ -485,7 +513,7 @@ class CrmFollowupEngine(models.AbstractModel):
             SQL("AND id IN %s", tuple(ids)) if ids else SQL(""),
             SQL("LIMIT %s", limit) if limit else SQL(""),
         )
-        self.env.cr.execute(query)
+        self.env.cr.execute(query, log_exceptions=False)
         return self.env["crm.followup.message"].browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
