@@ -70,12 +70,7 @@ class CrmComplaintReport(models.Model):
                    %(extra)s
               FROM crm_complaint c
             """,
-            overdue=SQL(
-                """(c.deadline IS NOT NULL AND (
-                       (COALESCE(c.is_closed, FALSE) AND c.date_closed > c.deadline)
-                       OR (NOT COALESCE(c.is_closed, FALSE) AND NOT COALESCE(c.is_waiting, FALSE)
-                           AND c.deadline < (NOW() AT TIME ZONE 'UTC'))))"""
-            ),
+            overdue=self.env["crm.complaint"]._get_overdue_sql(SQL.identifier("c"), SQL("(NOW() AT TIME ZONE 'UTC')")),
             extra=self._select_extra(),
         )
 
