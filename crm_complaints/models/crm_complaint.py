@@ -6,14 +6,10 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..const import PRIORITIES
 from ..tools import complaint as complaint_tools
 from ..tools import sla as sla_tools
 
-PRIORITIES = [
-    ("0", "Normal"),
-    ("1", "High"),
-    ("2", "Urgent"),
-]
 CHANNELS = [
     ("phone", "Phone"),
     ("email", "Email"),
@@ -44,12 +40,14 @@ class CrmComplaint(models.Model):
 
     _name = "crm.complaint"
     _description = "Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin",
+                "crm.knowledge.suggestion.mixin"]
     _order = "priority desc, deadline, id desc"
     _rec_names_search = ["name", "subject"]
     _primary_email = "email_from"
     _mail_post_access = "read"
     _check_company_auto = True
+    _crm_suggestion_fields = ("subject", "description")
 
     # ------------------------------------------------------------
     # FIELDS (``groups="base.group_user"``: internal handling, never shown to the customer on the portal)
@@ -117,8 +115,7 @@ class CrmComplaint(models.Model):
                                 groups="base.group_user")
     sla_warned = fields.Boolean(string="Deadline Warning Sent", copy=False, readonly=True, groups="base.group_user")
     sla_escalated = fields.Boolean(string="Escalated", copy=False, readonly=True, groups="base.group_user")
-    suggested_article_ids = fields.Many2many("crm.knowledge.article", compute="_compute_suggested_article_ids",
-                                             string="Suggested Articles", groups="base.group_user")
+    suggested_article_ids = fields.Many2many(groups="base.group_user")
     knowledge_article_id = fields.Many2one("crm.knowledge.article", copy=False,
                                            readonly=True, groups="base.group_user")
     company_id = fields.Many2one("res.company", required=True, index=True,
@@ -219,13 +216,6 @@ class CrmComplaint(models.Model):
             deadline=column("deadline"), is_closed=is_closed, date_closed=column("date_closed"),
             is_waiting=column("is_waiting"), now=now_sql,
         )
-
-    @api.depends("subject", "description")
-    def _compute_suggested_article_ids(self):
-        Article = self.env["crm.knowledge.article"]
-        for complaint in self:
-            text = " ".join(filter(None, [complaint.subject, tools.html2plaintext(complaint.description or "")]))
-            complaint.suggested_article_ids = Article._crm_suggest(text, limit=5) if text.strip() else Article
 
     def _compute_access_url(self):
         for complaint in self:

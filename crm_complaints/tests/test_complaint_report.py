@@ -93,3 +93,11 @@ class TestComplaintReport(ComplaintCommon):
                          waiting | fresh)
         self.assertEqual((running | waiting | closed_late | old | fresh).filtered("is_overdue"), overdue,
                          "the computed flag follows the same rule")
+
+    def test_report_vocabularies_are_the_complaints(self):
+        """The analysis shows the complaint's own priorities and channels, not a copy that can drift."""
+        Complaint, Report = self.env["crm.complaint"], self.env["crm.complaint.report"]
+        for name in ("priority", "channel"):
+            self.assertEqual(Report._fields[name].selection, Complaint._fields[name].selection, name)
+        self.assertEqual(self.env["crm.complaint.sla"]._fields["priority"].selection,
+                         Complaint._fields["priority"].selection)
