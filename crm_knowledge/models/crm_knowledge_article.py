@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import ru_format, search_query
@@ -180,7 +180,7 @@ class CrmKnowledgeArticle(models.Model):
     def _check_template_model(self):
         for article in self:
             if article.kind == "template" and not article.template_model_id:
-                raise UserError(self.env._(
+                raise ValidationError(self.env._(
                     "The document template “%(name)s” needs the model it is written for (Template For).",
                     name=article.name,
                 ))

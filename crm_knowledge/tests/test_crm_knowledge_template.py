@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from odoo.addons.crm_knowledge.models.crm_knowledge_article import TEMPLATE_MODELS
@@ -59,7 +59,7 @@ class TestCrmKnowledgeTemplate(CrmKnowledgeCommon):
         self.assertEqual(draft.template_body, '<p><t t-out="object.name"/></p>')
 
     def test_template_needs_a_model(self):
-        with self.assertRaises(UserError):
+        with self.assertRaises(ValidationError):
             self.env["crm.knowledge.article"].create({"name": "Без модели", "kind": "template"})
 
     def test_template_models_come_from_the_addons_that_bring_them(self):
