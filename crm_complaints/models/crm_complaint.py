@@ -6,14 +6,10 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..const import PRIORITIES
 from ..tools import complaint as complaint_tools
 from ..tools import sla as sla_tools
 
-PRIORITIES = [
-    ("0", "Normal"),
-    ("1", "High"),
-    ("2", "Urgent"),
-]
 CHANNELS = [
     ("phone", "Phone"),
     ("email", "Email"),
@@ -44,12 +40,14 @@ class CrmComplaint(models.Model):
 
     _name = "crm.complaint"
     _description = "Complaint"
-    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin"]
+    _inherit = ["portal.mixin", "mail.thread.cc", "mail.activity.mixin", "rating.mixin",
+                "crm.knowledge.suggestion.mixin"]
     _order = "priority desc, deadline, id desc"
     _rec_names_search = ["name", "subject"]
     _primary_email = "email_from"
     _mail_post_access = "read"
     _check_company_auto = True
+    _crm_suggestion_fields = ("subject", "description")
 
     # ------------------------------------------------------------
     # FIELDS (``groups="base.group_user"``: internal handling, never shown to the customer on the portal)
@@ -117,8 +115,7 @@ class CrmComplaint(models.Model):
                                 groups="base.group_user")
     sla_warned = fields.Boolean(string="Deadline Warning Sent", copy=False, readonly=True, groups="base.group_user")
     sla_escalated = fields.Boolean(string="Escalated", copy=False, readonly=True, groups="base.group_user")
-    suggested_article_ids = fields.Many2many("crm.knowledge.article", compute="_compute_suggested_article_ids",
-                                             string="Suggested Articles", groups="base.group_user")
+    suggested_article_ids = fields.Many2many(groups="base.group_user")
     knowledge_article_id = fields.Many2one("crm.knowledge.article", copy=False,
                                            readonly=True, groups="base.group_user")
     company_id = fields.Many2one("res.company", required=True, index=True,
@@ -178,26 +175,47 @@ class CrmComplaint(models.Model):
                 now, complaint.deadline, complaint.type_id.warning_hours, complaint.is_waiting,
                 complaint.date_closed if complaint.is_closed else None,
             )
-            complaint.is_overdue = complaint.sla_status in (sla_tools.SLA_BREACHED, sla_tools.SLA_MISSED)
+            complaint.is_overdue = complaint.sla_status in sla_tools.OVERDUE_STATUSES
 
     def _search_is_overdue(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on %(field)s.", field="is_overdue"))
-        now = self._sla_now()
-        # "closed after the deadline" compares two columns: not expressible in a domain, hence a subquery
-        query = self.env["crm.complaint"]._search([("is_closed", "=", True), ("deadline", "!=", False)])
-        query.add_where(tools.SQL("%s > %s", tools.SQL.identifier(query.table, "date_closed"),
-                                  tools.SQL.identifier(query.table, "deadline")))
-        domain = ["|", "&", "&", "&", ("deadline", "!=", False), ("is_closed", "=", False),
-                  ("is_waiting", "=", False), ("deadline", "<", now), ("id", "in", query)]
+        domain = self._get_overdue_domain(self._sla_now())
         return domain if (operator == "=") == value else ["!", *domain]
 
-    @api.depends("subject", "description")
-    def _compute_suggested_article_ids(self):
-        Article = self.env["crm.knowledge.article"]
-        for complaint in self:
-            text = " ".join(filter(None, [complaint.subject, tools.html2plaintext(complaint.description or "")]))
-            complaint.suggested_article_ids = Article._crm_suggest(text, limit=5) if text.strip() else Article
+    @api.model
+    def _get_overdue_domain(self, now):
+        """Domain of the complaints overdue at ``now`` (:func:`crm_complaints.tools.sla.is_overdue`).
+
+        "Closed after the deadline" compares two columns, which a domain cannot: the rule is the SQL of
+        :meth:`_get_overdue_sql`, selected as a subquery.
+        """
+        query = self.env["crm.complaint"]._search([])
+        query.add_where(self._get_overdue_sql(tools.SQL.identifier(query.table), now))
+        return [("id", "in", query)]
+
+    @api.model
+    def _get_overdue_sql(self, alias, now):
+        """SQL condition "the complaint is overdue", for the domain of ``is_overdue`` and SQL reports.
+
+        The same rule as :func:`crm_complaints.tools.sla.is_overdue`: a deadline, and either open, not
+        waiting for the customer and past the deadline, or closed after it.
+
+        :param alias: ``SQL`` naming the ``crm_complaint`` table (or its alias) in the query
+        :param now: the current moment: a naive UTC datetime, or an ``SQL`` expression
+        :return: ``SQL`` boolean expression (never NULL)
+        """
+        def column(name):
+            return tools.SQL("%s.%s", alias, tools.SQL.identifier(name))
+
+        now_sql = now if isinstance(now, tools.SQL) else tools.SQL("%s", now)
+        is_closed = tools.SQL("COALESCE(%s, FALSE)", column("is_closed"))
+        return tools.SQL(
+            "(%(deadline)s IS NOT NULL AND ((%(is_closed)s AND %(date_closed)s > %(deadline)s)"
+            " OR (NOT %(is_closed)s AND NOT COALESCE(%(is_waiting)s, FALSE) AND %(deadline)s < %(now)s)))",
+            deadline=column("deadline"), is_closed=is_closed, date_closed=column("date_closed"),
+            is_waiting=column("is_waiting"), now=now_sql,
+        )
 
     def _compute_access_url(self):
         for complaint in self:
@@ -748,7 +766,7 @@ class CrmComplaint(models.Model):
         now = fields.Datetime.now()
         recent = self.search_read(
             [*domain, ("date_open", ">=", now - timedelta(days=days))],
-            ["date_open", "date_closed", "deadline", "is_closed", "date_first_response"],
+            ["date_open", "date_closed", "deadline", "is_closed", "is_waiting", "date_first_response"],
         )
         figures = complaint_tools.digest_figures(recent, now)
         figures["open_total"] = self.search_count([*domain, ("is_closed", "=", False)])

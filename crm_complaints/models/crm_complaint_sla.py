@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .crm_complaint import PRIORITIES
+from ..const import PRIORITIES
 
 
 class CrmComplaintSla(models.Model):

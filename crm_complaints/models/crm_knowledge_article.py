@@ -1,11 +1,15 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 
 class CrmKnowledgeArticle(models.Model):
-    """Suggested articles can be inserted into the reply to a complaint."""
+    """Suggested articles can be inserted into the reply to a complaint; documents are written for complaints."""
 
     _inherit = "crm.knowledge.article"
+
+    @api.model
+    def _get_template_model_names(self):
+        return [*super()._get_template_model_names(), "crm.complaint"]
 
     def action_crm_complaint_insert(self):
         """Open the reply composer of the complaint in context, pre-filled with this article."""

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..const import PRIORITIES
+
 
 class CrmComplaintReport(models.Model):
     """Complaint analysis: one row per complaint with its figures against the deadline.
@@ -23,7 +25,7 @@ class CrmComplaintReport(models.Model):
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     stage_id = fields.Many2one("crm.complaint.stage", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    priority = fields.Selection([("0", "Normal"), ("1", "High"), ("2", "Urgent")], readonly=True)
+    priority = fields.Selection(PRIORITIES, readonly=True)
     channel = fields.Selection(
         [("phone", "Phone"), ("email", "Email"), ("portal", "Portal"), ("visit", "Visit"), ("letter", "Letter")],
         readonly=True,
@@ -70,12 +72,7 @@ class CrmComplaintReport(models.Model):
                    %(extra)s
               FROM crm_complaint c
             """,
-            overdue=SQL(
-                """(c.deadline IS NOT NULL AND (
-                       (COALESCE(c.is_closed, FALSE) AND c.date_closed > c.deadline)
-                       OR (NOT COALESCE(c.is_closed, FALSE) AND NOT COALESCE(c.is_waiting, FALSE)
-                           AND c.deadline < (NOW() AT TIME ZONE 'UTC'))))"""
-            ),
+            overdue=self.env["crm.complaint"]._get_overdue_sql(SQL.identifier("c"), SQL("(NOW() AT TIME ZONE 'UTC')")),
             extra=self._select_extra(),
         )
 

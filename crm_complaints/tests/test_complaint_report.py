@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from freezegun import freeze_time
 
@@ -56,3 +56,48 @@ class TestComplaintReport(ComplaintCommon):
         rows = self.env["crm.complaint.report"].with_user(self.user_b).search(
             [("complaint_id", "in", (mine | other).ids)])
         self.assertEqual(rows.complaint_id, other)
+
+    def test_digest_and_report_count_the_same_overdue_complaints(self):
+        """One rule of "overdue": the weekly digest, the report and the ``is_overdue`` search agree, and a
+        complaint waiting for the customer is overdue in none of them."""
+        now = fields.Datetime.now()
+        urgent = {"priority": "2", "date_open": now - timedelta(days=6)}  # 2 working hours: long past
+        running = self._create_complaint(subject="Running late", **urgent)
+        waiting = self._create_complaint(subject="Waiting for the customer", **urgent)
+        waiting.stage_id = self.stage_waiting
+        closed_late = self._create_complaint(subject="Closed late", **urgent)
+        closed_late.action_close()
+        old = self._create_complaint(subject="Old and overdue", date_open=now - timedelta(days=30))
+        fresh = self._create_complaint(subject="Fresh", date_open=now)
+        self.assertEqual((running | waiting | closed_late | old | fresh).team_id, self.team)
+        self.assertLess(waiting.deadline, now, "past its deadline, but waiting")
+
+        Report = self.env["crm.complaint.report"]
+        team_rows = [("team_id", "=", self.team.id)]
+
+        def report_overdue(domain):
+            [(count,)] = Report._read_group([*team_rows, *domain], aggregates=["overdue_count:sum"])
+            return count
+
+        figures = self.team._get_digest_figures()
+        self.assertEqual(figures["overdue_total"], 2, "running late and old; not the waiting one")
+        self.assertEqual(figures["overdue_total"], report_overdue([("is_open", "=", True)]))
+        self.assertEqual(figures["overdue"], 1, "received this week and overdue: running late only")
+        self.assertEqual(figures["overdue"], report_overdue([("is_open", "=", True),
+                                                             ("date_open", ">=", now - timedelta(days=7))]))
+        overdue = self.env["crm.complaint"].search([*team_rows, ("is_overdue", "=", True)])
+        self.assertEqual(overdue, running | closed_late | old)
+        self.assertEqual(len(overdue), report_overdue([]))
+        self.assertEqual(Report.search([*team_rows, ("is_overdue", "=", True)]).complaint_id, overdue)
+        self.assertEqual(self.env["crm.complaint"].search([*team_rows, ("is_overdue", "=", False)]),
+                         waiting | fresh)
+        self.assertEqual((running | waiting | closed_late | old | fresh).filtered("is_overdue"), overdue,
+                         "the computed flag follows the same rule")
+
+    def test_report_vocabularies_are_the_complaints(self):
+        """The analysis shows the complaint's own priorities and channels, not a copy that can drift."""
+        Complaint, Report = self.env["crm.complaint"], self.env["crm.complaint.report"]
+        for name in ("priority", "channel"):
+            self.assertEqual(Report._fields[name].selection, Complaint._fields[name].selection, name)
+        self.assertEqual(self.env["crm.complaint.sla"]._fields["priority"].selection,
+                         Complaint._fields["priority"].selection)

@@ -3,6 +3,7 @@ from datetime import datetime
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import format_datetime
 
 from .common import ComplaintCommon
 
@@ -71,3 +72,16 @@ class TestComplaintSla(ComplaintCommon):
             self.assertEqual(len(mails.search([("id", "in", mails.ids)])), 1)
             self.assertFalse(waiting.sla_escalated, "a complaint waiting for the customer is not escalated")
             self.assertFalse(waiting.activity_ids)
+
+    def test_escalation_mail_shows_the_deadline_in_the_managers_time_zone(self):
+        self.team_manager.tz = "Asia/Vladivostok"  # UTC+10 all year
+        complaint = self._create_complaint(date_open=datetime(2026, 3, 2, 10, 0))  # deadline Monday 18:00 UTC
+        complaint._sla_escalate()
+        mail = self.env["mail.mail"].search([
+            ("model", "=", "crm.complaint"), ("res_id", "=", complaint.id),
+            ("recipient_ids", "in", self.team_manager.partner_id.ids),
+        ])
+        self.assertEqual(len(mail), 1)
+        local = format_datetime(self.env, complaint.deadline, tz="Asia/Vladivostok", dt_format=False)
+        self.assertIn("03/03/2026 04:00", local, "Tuesday 04:00 in Vladivostok")
+        self.assertIn(local, mail.body_html)

@@ -80,6 +80,18 @@ class TestCrmComplaint(ComplaintCommon):
             allowed_company_ids=[self.company.id, other_company.id]).search([("id", "=", complaint.id)])
         self.assertEqual(found, complaint)
 
+    def test_complaints_registered_as_template_models(self):
+        """crm_complaints brings complaints to the document templates through the hook of crm_knowledge."""
+        self.assertIn("crm.complaint", self.env["crm.knowledge.article"]._get_template_model_names())
+        template = self.env["crm.knowledge.article"].create({
+            "name": "Ответ на претензию", "kind": "template", "state": "published",
+            "template_model_id": self.env["ir.model"]._get_id("crm.complaint"),
+            "template_body": '<p>По претензии <t t-out="object.name"/></p>',
+        })
+        complaint = self._create_complaint()
+        html = template._crm_render_document(complaint.ids)[complaint.id]
+        self.assertIn(f"По претензии {complaint.name}", html)
+
     def test_knowledge_suggestions_and_article_from_resolution(self):
         article = self.env["crm.knowledge.article"].create({
             "name": "Замена повреждённых поддонов", "state": "published",

@@ -2,6 +2,8 @@
 
 from statistics import mean
 
+from . import sla
+
 # complaint channel -> crm.interaction channel
 INTERACTION_CHANNELS = {
     "phone": "call",
@@ -37,15 +39,16 @@ def digest_figures(rows, now):
     """Figures of a set of complaints for the weekly digest and the report.
 
     :param rows: iterable of dicts with ``date_open``, ``date_closed``, ``deadline``, ``is_closed``,
-        ``date_first_response`` (datetimes or ``None``)
+        ``is_waiting`` (missing: not waiting), ``date_first_response`` (datetimes or ``None``)
     :param now: the current moment
-    :return: dict with ``count``, ``open``, ``overdue``, ``closed``, ``met``, ``met_share`` (percent),
-        ``avg_hours_first_response`` and ``avg_hours_close`` (``None`` when nothing to average)
+    :return: dict with ``count``, ``open``, ``overdue`` (open and overdue, see :func:`sla.is_overdue`),
+        ``closed``, ``met``, ``met_share`` (percent), ``avg_hours_first_response`` and ``avg_hours_close``
+        (``None`` when nothing to average)
     """
     rows = list(rows)
     closed = [r for r in rows if r["is_closed"]]
     open_rows = [r for r in rows if not r["is_closed"]]
-    overdue = [r for r in open_rows if r["deadline"] and r["deadline"] < now]
+    overdue = [r for r in open_rows if sla.is_overdue(now, r["deadline"], r.get("is_waiting", False))]
     with_deadline = [r for r in closed if r["deadline"] and r["date_closed"]]
     met = [r for r in with_deadline if r["date_closed"] <= r["deadline"]]
     responses = [

@@ -16,6 +16,9 @@ SLA_BREACHED = "breached"
 SLA_PAUSED = "paused"
 SLA_MET = "met"
 SLA_MISSED = "missed"
+#: the statuses of an overdue complaint: open, not waiting for the customer and past its deadline, or closed
+#: after it (the one definition; the model's domain and SQL, the report and the digest follow it)
+OVERDUE_STATUSES = (SLA_BREACHED, SLA_MISSED)
 
 
 def merge_intervals(intervals):
@@ -118,6 +121,22 @@ def sla_status(now, deadline, warning_hours=0.0, is_paused=False, date_closed=No
     if warning_hours and now >= deadline - timedelta(hours=warning_hours):
         return SLA_WARNING
     return SLA_OK
+
+
+def is_overdue(now, deadline, is_paused=False, date_closed=None):
+    """Whether a complaint is overdue: the one rule of "overdue complaint".
+
+    An open complaint is overdue once ``now`` is past its deadline, except while it waits for the customer
+    (its deadline moves on when it resumes); a closed complaint stays overdue when it was closed after its
+    deadline. A complaint without a deadline is never overdue.
+
+    :param now: the current moment
+    :param deadline: the SLA deadline (``None``: no SLA)
+    :param is_paused: the complaint waits for the customer
+    :param date_closed: when the complaint was closed (``None``: open)
+    :return: bool
+    """
+    return sla_status(now, deadline, is_paused=is_paused, date_closed=date_closed) in OVERDUE_STATUSES
 
 
 def share(part, total, digits=1):

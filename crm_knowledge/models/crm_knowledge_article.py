@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import ru_format, search_query
@@ -34,8 +34,9 @@ CONTENT_FIELDS = ("name", "body", "template_body")
 #: fields deciding who reads a published article or what it says: changed by approvers only (or with the
 #: article sent back to draft or review in the same write)
 APPROVAL_FIELDS = (*CONTENT_FIELDS, "audience", "company_id", "kind", "category_id", "template_model_id", "active")
-#: models a document template may be written for (when their addon is installed)
-TEMPLATE_MODELS = ("res.partner", "sale.order", "account.move", "crm.complaint")
+#: models a document template may be written for; the addons that bring other models add them through
+#: :meth:`CrmKnowledgeArticle._get_template_model_names`
+TEMPLATE_MODELS = ("res.partner",)
 #: minimal trigram word similarity for the typo fallback
 TRIGRAM_THRESHOLD = 0.5
 #: matches of the text (not the title) ranked at most, per search
@@ -179,7 +180,7 @@ class CrmKnowledgeArticle(models.Model):
     def _check_template_model(self):
         for article in self:
             if article.kind == "template" and not article.template_model_id:
-                raise UserError(self.env._(
+                raise ValidationError(self.env._(
                     "The document template “%(name)s” needs the model it is written for (Template For).",
                     name=article.name,
                 ))
@@ -598,7 +599,16 @@ class CrmKnowledgeArticle(models.Model):
 
     @api.model
     def _get_template_model_names(self):
-        """Hook: models a document template may be written for."""
+        """Hook: models a document template may be written for.
+
+        An addon that brings a model to write documents for extends the list::
+
+            @api.model
+            def _get_template_model_names(self):
+                return [*super()._get_template_model_names(), "sale.order"]
+
+        :return: list of model names
+        """
         return list(TEMPLATE_MODELS)
 
     @api.model

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 from odoo.addons.web_editor.models.diff_utils import generate_comparison
 
@@ -32,9 +33,11 @@ class CrmKnowledgeArticleVersion(models.Model):
     # ------------------------------------------------------------
 
     @api.depends("article_id", "create_date")
+    @api.depends_context("uid", "lang")
     def _compute_display_name(self):
+        """The title and the moment of the version, in the reader's time zone."""
         for version in self:
-            date = fields.Datetime.to_string(version.create_date) if version.create_date else ""
+            date = format_datetime(self.env, version.create_date, dt_format="short") if version.create_date else ""
             version.display_name = f"{version.name} ({date})" if date else version.name
 
     @api.depends("article_id")
@@ -81,7 +84,7 @@ class CrmKnowledgeArticleVersion(models.Model):
         })
         self.article_id.message_post(body=self.env._(
             "Restored the version of %(date)s by %(author)s.",
-            date=fields.Datetime.to_string(self.create_date), author=self.author_id.name,
+            date=format_datetime(self.env, self.create_date, dt_format="short"), author=self.author_id.name,
         ))
         return {
             "type": "ir.actions.act_window",

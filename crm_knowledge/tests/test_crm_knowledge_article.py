@@ -3,6 +3,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tools import format_datetime
 
 from .common import CrmKnowledgeCommon
 
@@ -95,7 +96,15 @@ class TestCrmKnowledgeArticle(CrmKnowledgeCommon):
         self.assertRegex(second.diff_html, r"<removed>[^<]*5 дней[^<]*</removed>")
         self.assertIn("<added>", versions[2].diff_html, "the title change shows in the diff")
 
+        self.user_editor.tz = "Asia/Vladivostok"  # UTC+10 all year
         versions[0].with_user(self.user_editor).action_restore()
+        restored = article.message_ids.filtered(lambda message: "Restored the version" in (message.body or ""))
+        self.assertEqual(len(restored), 1)
+        first = format_datetime(versions[0].with_user(self.user_editor).env, versions[0].create_date,
+                                tz="Asia/Vladivostok", dt_format="short")
+        self.assertIn(first, restored.body, "the version's moment in the user's time zone, not in UTC")
+        self.assertIn(f"({first})", versions[0].with_user(self.user_editor).display_name)
+        self.assertNotIn(fields.Datetime.to_string(versions[0].create_date), restored.body)
         self.assertEqual(article.name, "Оплата по счёту")
         self.assertEqual(article.body, "<p>Оплатите в течение 5 дней.</p>")
         self.assertEqual(len(article.version_ids), 4, "the restore is itself a version")

@@ -1,5 +1,7 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
+
+from odoo.addons.crm_knowledge.models.crm_knowledge_article import TEMPLATE_MODELS
 
 from .common import CrmKnowledgeCommon
 
@@ -57,8 +59,25 @@ class TestCrmKnowledgeTemplate(CrmKnowledgeCommon):
         self.assertEqual(draft.template_body, '<p><t t-out="object.name"/></p>')
 
     def test_template_needs_a_model(self):
-        with self.assertRaises(UserError):
+        with self.assertRaises(ValidationError):
             self.env["crm.knowledge.article"].create({"name": "Без модели", "kind": "template"})
+
+    def test_template_models_come_from_the_addons_that_bring_them(self):
+        """The base addon names only models of its own dependencies; the others are registered through
+        the hook by the addons that bring them, so every model offered exists."""
+        upstream, todo = set(), self.env["ir.module.module"].search([("name", "=", "crm_knowledge")])
+        while todo:
+            upstream |= set(todo.mapped("name"))
+            todo = todo.dependencies_id.depend_id.filtered(lambda module, seen=upstream: module.name not in seen)
+        for name in TEMPLATE_MODELS:
+            self.assertIn(name, self.env)
+            self.assertIn(self.env[name]._original_module, upstream, name)
+        names = self.env["crm.knowledge.article"]._get_template_model_names()
+        self.assertEqual(names[:len(TEMPLATE_MODELS)], list(TEMPLATE_MODELS))
+        self.assertFalse([name for name in names if name not in self.env], "every model offered is installed")
+        offered = self.env["ir.model"].search(self.env["crm.knowledge.article"]._fields["template_model_id"]
+                                              .get_domain_list(self.env["crm.knowledge.article"]))
+        self.assertEqual(set(offered.mapped("model")), set(names))
 
     def test_wizard_attaches_pdf_to_partner(self):
         # attaching to the partner and posting in its chatter needs the right to edit contacts

@@ -19,6 +19,7 @@ from . import (
     crm_interaction,
     crm_interaction_outcome,
     crm_interaction_selfservice,
+    crm_knowledge_article,
     crm_kpi_dashboard,
     crm_payment_promise,
     crm_selfservice_request,

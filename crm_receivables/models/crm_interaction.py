@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import html2plaintext
 
 CHANNELS = [
     ("call", "Phone Call"),
@@ -34,9 +33,10 @@ class CrmInteraction(models.Model):
 
     _name = "crm.interaction"
     _description = "Customer Interaction"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "crm.knowledge.suggestion.mixin"]
     _order = "date desc, id desc"
     _rec_name = "summary"
+    _crm_suggestion_fields = ("summary", "note")
 
     # ------------------------------------------------------------
     # FIELDS
@@ -80,8 +80,7 @@ class CrmInteraction(models.Model):
     promise_ids = fields.One2many("crm.payment.promise", "interaction_id", string="Payment Promises")
     promise_count = fields.Integer(compute="_compute_promise_count", string="Promises")
     suggested_article_ids = fields.Many2many(
-        "crm.knowledge.article", compute="_compute_suggested_article_ids", string="Suggested Answers",
-        help="Published knowledge articles that match the summary and the details.",
+        string="Suggested Answers", help="Published knowledge articles that match the summary and the details.",
     )
 
     _sql_constraints = [
@@ -103,15 +102,6 @@ class CrmInteraction(models.Model):
         ))
         for interaction in self:
             interaction.promise_count = counts.get(interaction, 0)
-
-    @api.depends("summary", "note")
-    def _compute_suggested_article_ids(self):
-        """Knowledge answers to what the customer said: one ranked full-text query per interaction shown
-        (computed for the open form only, never stored)."""
-        Article = self.env["crm.knowledge.article"]
-        for interaction in self:
-            text = " ".join(filter(None, [interaction.summary, html2plaintext(interaction.note or "")]))
-            interaction.suggested_article_ids = Article._crm_suggest(text, limit=5) if text.strip() else Article
 
     # ------------------------------------------------------------
     # CRUD

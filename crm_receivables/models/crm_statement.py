@@ -56,13 +56,17 @@ class CrmStatement(models.Model):
     # COMPUTE
     # ------------------------------------------------------------
 
-    @api.depends("partner_id", "date_from", "date_to")
+    @api.depends("partner_id", "partner_id.lang", "date_from", "date_to")
     def _compute_name(self):
+        """The statement's title in the customer's language, with the dates as written in that language
+        (the title is the document's: it heads the email and the PDF sent to the customer)."""
         for statement in self:
-            statement.name = self.env._(
+            env = statement._with_customer_lang().env
+            statement.name = env._(
                 "Statement %(customer)s %(date_from)s – %(date_to)s",
-                customer=statement.partner_id.name or "", date_from=statement.date_from or "",
-                date_to=statement.date_to or "",
+                customer=statement.partner_id.name or "",
+                date_from=format_date(env, statement.date_from) if statement.date_from else "",
+                date_to=format_date(env, statement.date_to) if statement.date_to else "",
             )
 
     @api.depends("partner_id", "date_from", "date_to", "company_id")
@@ -164,6 +168,12 @@ class CrmStatement(models.Model):
         if self.env.context.get("crm_statement_mark_sent"):
             self.filtered(lambda s: s.state == "draft").action_mark_sent()
         return super().message_post(**kwargs)
+
+    def _with_customer_lang(self):
+        """The statement in its customer's language (the user's when the customer has none active)."""
+        self.ensure_one()
+        lang = self.env["res.lang"]._get_code(self.partner_id.lang) if self.partner_id.lang else False
+        return self.with_context(lang=lang) if lang else self
 
     def _get_move_line_domain(self):
         """Receivable, posted journal items of the customer in the company (the partner ledger's lines)."""

@@ -66,6 +66,22 @@ class TestCrmInteractionLog(CrmReceivablesCommon):
         self.assertEqual(activity.date_deadline, fields.Date.today() + timedelta(days=1))
         self.assertEqual(self.customer.with_user(self.user_collector).crm_next_activity_summary, "Call again")
 
+    def test_values_computed_without_a_form(self):
+        """The outcome's next activity and the amount due are computed on create (no onchange needed: an
+        integration calling ``create`` gets the same values as the dialog)."""
+        wizard = self.env["crm.interaction.log.wizard"].with_user(self.user_collector).create({
+            "partner_id": self.customer.id, "outcome_id": self.outcome_no_answer.id,
+            "move_ids": [(6, 0, self.invoice.ids)],
+        })
+        self.assertEqual(wizard.activity_type_id, self.outcome_no_answer.activity_type_id)
+        self.assertEqual(wizard.activity_date, fields.Date.today() + timedelta(days=1))
+        self.assertEqual(wizard.promise_amount, 0.0, "no promise, no amount")
+        wizard.outcome_id = self.outcome_promise
+        self.assertEqual(wizard.promise_amount, self.invoice.amount_residual)
+        wizard.promise_amount = 100.0
+        wizard.outcome_id = self.outcome_no_answer
+        self.assertEqual(wizard.promise_amount, 100.0, "an amount typed stays")
+
     def test_agreement_becomes_activity(self):
         with self._wizard(self.customer) as form:
             form.outcome_id = self.outcome_dispute

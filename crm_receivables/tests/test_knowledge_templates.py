@@ -109,6 +109,15 @@ class TestKnowledgeTemplates(AccountTestInvoicingCommon):
             self.env.company.currency_id.name]
         self.assertIn(f"Семь тысяч пятьсот {unit} 75 {cent}", html)
 
+    def test_orders_and_invoices_registered_as_template_models(self):
+        """crm_receivables brings sale orders and invoices to the templates through the hook of crm_knowledge."""
+        names = self.env["crm.knowledge.article"]._get_template_model_names()
+        self.assertIn("sale.order", names)
+        self.assertIn("account.move", names)
+        offered = dict(self.env["crm.knowledge.render.wizard"]._selection_record_ref())
+        self.assertIn("sale.order", offered)
+        self.assertIn("account.move", offered)
+
     def test_documents_action_from_sale_order(self):
         """The Action menu of a sale order proposes its templates and attaches the PDF to the order."""
         action = self.env.ref("crm_receivables.crm_knowledge_render_wizard_action_sale_order")

@@ -71,6 +71,24 @@ class TestStatement(AccountTestInvoicingCommon):
         self.assertTrue(pdf, "the report renders (PDF with wkhtmltopdf, HTML in test mode)")
         self.assertIn(fmt, ("pdf", "html"))
 
+    def test_name_and_dates_in_the_customers_language(self):
+        """The title is written in the customer's language with its dates (not frozen in the language of
+        whoever created it, nor in ISO dates); the PDF's rows show dates as the customer writes them."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.customer.lang = "en_US"
+        statement = self.env["crm.statement"].with_context(lang="ru_RU").create({
+            "partner_id": self.customer.id, "date_from": date(2026, 2, 1), "date_to": date(2026, 2, 28),
+        })
+        self.assertEqual(statement.name, "Statement ООО «Сверка» 02/01/2026 – 02/28/2026")
+        self.customer.lang = "ru_RU"
+        self.assertEqual(statement.name, "Акт сверки ООО «Сверка» 01.02.2026 – 28.02.2026")
+        self.assertEqual(statement.with_context(lang="en_US").name, statement.name,
+                         "the document's title does not depend on who reads it")
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "crm_receivables.crm_statement_report", statement.ids)[0].decode()
+        self.assertIn("05.02.2026", html, "the invoice's date as written in Russian")
+        self.assertNotIn("2026-02-05", html)
+
     def test_wizard_send_and_track(self):
         wizard = self.env["crm.statement.wizard"].with_context(
             active_model="res.partner", active_ids=self.contact.ids,

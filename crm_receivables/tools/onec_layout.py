@@ -43,6 +43,8 @@ import hashlib
 import itertools
 import re
 
+from odoo.addons.crm_knowledge.tools.ru_format import format_amount_ru
+
 from . import ru_ids
 from .onec_values import (
     _CONTRACT,
@@ -224,14 +226,9 @@ class Check:
         """The :class:`OnecError` of a failed check (``check_total`` or ``check_subtotal``)."""
         return OnecError(
             "check_total" if self.kind == "total" else "check_subtotal", sheet, self.row, "",
-            label=self.label, expected=_money(self.expected), computed=_money(self.computed),
+            label=self.label, expected=format_amount_ru(self.expected), computed=format_amount_ru(self.computed),
             first_row=self.first_row, last_row=self.last_row,
         )
-
-
-def _money(amount):
-    """An amount as 1C prints it: "1 234 567,89"."""
-    return f"{amount:,.2f}".replace(",", "\u00a0").replace(".", ",")
 
 
 @dataclasses.dataclass

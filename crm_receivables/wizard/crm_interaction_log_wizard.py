@@ -34,7 +34,9 @@ class CrmInteractionLogWizard(models.TransientModel):
     is_promise = fields.Boolean(related="outcome_id.is_promise")
     summary = fields.Char(help="Left empty: the name of the outcome.")
     duration = fields.Float()
-    promise_amount = fields.Monetary(string="Promised Amount")
+    promise_amount = fields.Monetary(
+        string="Promised Amount", compute="_compute_promise_amount", store=True, readonly=False, precompute=True,
+    )
     promise_line_ids = fields.Many2many(
         "account.move.line", string="Promised Documents",
         domain="[('partner_id.commercial_partner_id', '=', partner_id), ('account_type', '=', 'asset_receivable'),"
@@ -44,14 +46,17 @@ class CrmInteractionLogWizard(models.TransientModel):
              "invoices above, or a payment on account.")
     promise_date = fields.Date(string="Promised Payment Date")
     activity_type_id = fields.Many2one("mail.activity.type", string="Next Activity",
-                                       domain="[('res_model', 'in', (False, 'crm.interaction'))]")
-    activity_date = fields.Date(string="Next Activity Due")
-    activity_summary = fields.Char(string="Next Activity Summary")
+                                       domain="[('res_model', 'in', (False, 'crm.interaction'))]",
+                                       compute="_compute_next_activity", store=True, readonly=False, precompute=True)
+    activity_date = fields.Date(string="Next Activity Due",
+                                compute="_compute_next_activity", store=True, readonly=False, precompute=True)
+    activity_summary = fields.Char(string="Next Activity Summary",
+                                   compute="_compute_next_activity", store=True, readonly=False, precompute=True)
     activity_user_id = fields.Many2one("res.users", string="Next Activity Owner",
                                        default=lambda self: self.env.user)
 
     # ------------------------------------------------------------
-    # DEFAULTS AND ONCHANGES
+    # DEFAULTS AND COMPUTE
     # ------------------------------------------------------------
 
     @api.model
@@ -87,24 +92,26 @@ class CrmInteractionLogWizard(models.TransientModel):
         result["partner_id"] = partner.id
         return result
 
-    @api.onchange("promise_line_ids")
-    def _onchange_promise_line_ids(self):
-        """The promised amount defaults to what is due on the documents chosen."""
-        if self.promise_line_ids:
-            self.promise_amount = sum(self.promise_line_ids.mapped("amount_residual_currency"))
+    @api.depends("promise_line_ids", "outcome_id")
+    def _compute_promise_amount(self):
+        """What is due on the documents chosen; without documents, on the invoices once the outcome is a
+        promise (an amount already typed stays)."""
+        for wizard in self:
+            if wizard.promise_line_ids:
+                wizard.promise_amount = sum(wizard.promise_line_ids.mapped("amount_residual_currency"))
+            elif wizard.outcome_id.is_promise and not wizard.promise_amount and wizard.move_ids:
+                wizard.promise_amount = sum(wizard.move_ids.mapped("amount_residual"))
 
-    @api.onchange("outcome_id")
-    def _onchange_outcome_id(self):
-        """The outcome proposes its next activity; a promise defaults to what is due on the invoices."""
-        outcome = self.outcome_id
-        if outcome.requires_activity:
-            self.activity_type_id = outcome.activity_type_id
-            self.activity_date = fields.Date.add(fields.Date.context_today(self), days=outcome.activity_delay_days)
-            self.activity_summary = outcome.activity_summary
-        if outcome.is_promise and not self.promise_amount and self.promise_line_ids:
-            self.promise_amount = sum(self.promise_line_ids.mapped("amount_residual_currency"))
-        elif outcome.is_promise and not self.promise_amount and self.move_ids:
-            self.promise_amount = sum(self.move_ids.mapped("amount_residual"))
+    @api.depends("outcome_id")
+    def _compute_next_activity(self):
+        """The outcome proposes its next activity (what the user chose stays when it proposes none)."""
+        today = fields.Date.context_today(self)
+        for wizard in self:
+            outcome = wizard.outcome_id
+            if outcome.requires_activity:
+                wizard.activity_type_id = outcome.activity_type_id
+                wizard.activity_date = fields.Date.add(today, days=outcome.activity_delay_days)
+                wizard.activity_summary = outcome.activity_summary
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -52,6 +52,16 @@ def test_digest_figures():
     assert figures["avg_hours_close"] == 16.0
 
 
+def test_digest_figures_waiting_complaint_is_not_overdue():
+    """The digest follows the one rule (:func:`sla.is_overdue`): a complaint waiting for the customer is not
+    overdue, even past its deadline (as in the report and the complaint list)."""
+    waiting = dict(row(5, deadline_in_hours=-1), is_waiting=True)
+    running = row(5, deadline_in_hours=-1)
+    figures = complaint.digest_figures([waiting, running], NOW)
+    assert figures["open"] == 2
+    assert figures["overdue"] == 1
+
+
 def test_digest_figures_empty():
     figures = complaint.digest_figures([], NOW)
     assert figures["count"] == 0

@@ -91,3 +91,18 @@ def test_status_without_deadline_and_share():
     assert sla.sla_status(MONDAY, None) == sla.SLA_NONE
     assert sla.share(1, 3) == 33.3
     assert sla.share(1, 0) == 0.0
+
+
+@pytest.mark.parametrize(("now_hour", "paused", "closed_hour", "expected"), [
+    (15, False, None, False),  # open, before the deadline
+    (17, False, None, True),  # open, past the deadline
+    (17, True, None, False),  # waiting for the customer: the deadline moves on
+    (17, False, 15, False),  # closed in time
+    (17, False, 17, True),  # closed after the deadline
+    (18, True, 17, True),  # closed late stays overdue, whatever the stage says
+])
+def test_is_overdue(now_hour, paused, closed_hour, expected):
+    deadline = MONDAY.replace(hour=16)
+    closed = MONDAY.replace(hour=closed_hour) if closed_hour else None
+    assert sla.is_overdue(MONDAY.replace(hour=now_hour), deadline, paused, closed) is expected
+    assert sla.is_overdue(MONDAY.replace(hour=now_hour), None, paused, closed) is False
