@@ -91,3 +91,19 @@ def test_status_without_deadline_and_share():
     assert sla.sla_status(MONDAY, None) == sla.SLA_NONE
     assert sla.share(1, 3) == 33.3
     assert sla.share(1, 0) == 0.0
+
+
+def test_warning_start():
+    deadline = datetime(2026, 3, 10, 12, 0)
+    assert sla.warning_start(deadline, 4) == datetime(2026, 3, 10, 8, 0)
+    assert sla.warning_start(deadline, 0.5) == datetime(2026, 3, 10, 11, 30)
+    assert sla.warning_start(deadline, 0) is None, "no warning hours: never warned"
+    assert sla.warning_start(None, 4) is None, "no deadline: nothing to warn about"
+    assert sla.warning_start(False, 4) is None
+
+
+def test_status_warning_agrees_with_warning_start():
+    deadline = datetime(2026, 3, 10, 12, 0)
+    start = sla.warning_start(deadline, 4)
+    assert sla.sla_status(start - timedelta(seconds=1), deadline, 4) == sla.SLA_OK
+    assert sla.sla_status(start, deadline, 4) == sla.SLA_WARNING
