@@ -238,7 +238,7 @@ class CrmKpiDashboard(models.TransientModel):
               JOIN (%(reminded)s) reminded ON reminded.move_line_id = line.id
              WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
                AND line.company_id = %(company)s
-               AND line.full_reconcile_id IS NOT NULL AND line.balance > 0
+               AND line.reconciled AND line.balance > 0
                AND paid.paid_date BETWEEN %(date_from)s AND %(date_to)s
                AND reminded.first_sent::date <= paid.paid_date
             """,
@@ -311,7 +311,7 @@ class CrmKpiDashboard(models.TransientModel):
                       FROM account_move_line line
                       JOIN account_partial_reconcile part ON part.debit_move_id = line.id
                      WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
-                       AND line.full_reconcile_id IS NOT NULL
+                       AND line.reconciled
                   GROUP BY line.id) paid ON paid.line_id = fl.move_line_id
              WHERE message.state = 'sent' AND message.company_id = %(company)s
                AND message.date_sent::date BETWEEN %(date_from)s AND %(date_to)s

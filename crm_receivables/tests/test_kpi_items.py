@@ -69,7 +69,11 @@ class TestKpiPerReceivableItem(AccountTestInvoicingCommon):
     def test_instalments_counted_each_on_its_own(self):
         self.env.invalidate_all()
         self.assertEqual((self.first.amount_residual, self.second.amount_residual), (0.0, 0.0))
-        self.assertTrue(self.first.full_reconcile_id and self.second.full_reconcile_id)
+        self.assertTrue(self.first.reconciled and self.second.reconciled, "each instalment fully paid")
+        self.assertEqual(
+            [max(item.matched_credit_ids.mapped("max_date")) for item in (self.first, self.second)],
+            [self._day(-45), self._day(-10)], "each instalment paid on its own day",
+        )
         figures = self.env["crm.kpi.dashboard"].get_kpi_figures(str(self._day(-60)), str(self.today), 7)
         self.assertAlmostEqual(
             figures["total"]["days_to_payment"], 10.0,
