@@ -113,6 +113,11 @@ class CrmComplaint(models.Model):
                                   groups="base.group_user")
     is_overdue = fields.Boolean(compute="_compute_sla_status", search="_search_is_overdue", string="Overdue",
                                 groups="base.group_user")
+    sla_warning_date = fields.Datetime(
+        string="Warning From", compute="_compute_sla_warning_date", store=True, precompute=True, index=True,
+        groups="base.group_user",
+        help="The deadline minus the type's warning hours: from then on the responsible is warned.",
+    )
     sla_warned = fields.Boolean(string="Deadline Warning Sent", copy=False, readonly=True, groups="base.group_user")
     sla_escalated = fields.Boolean(string="Escalated", copy=False, readonly=True, groups="base.group_user")
     suggested_article_ids = fields.Many2many(groups="base.group_user")
@@ -165,6 +170,11 @@ class CrmComplaint(models.Model):
                 complaint.deadline = False
                 continue
             complaint.deadline = complaint._sla_compute_deadline(hours)
+
+    @api.depends("deadline", "type_id.warning_hours")
+    def _compute_sla_warning_date(self):
+        for complaint in self:
+            complaint.sla_warning_date = sla_tools.warning_start(complaint.deadline, complaint.type_id.warning_hours)
 
     @api.depends("deadline", "date_closed", "is_waiting", "is_closed", "type_id.warning_hours")
     @api.depends_context("crm_complaint_now")
@@ -618,48 +628,81 @@ class CrmComplaint(models.Model):
             self.sudo().write(flags)
 
     @api.model
+    def _sla_cron_domains(self, now):
+        """What the deadline cron still has to do at ``now``: complaints to escalate and to warn.
+
+        Both are filtered on stored fields, and acting sets ``sla_escalated``/``sla_warned``, so every batch
+        takes complaints that no earlier batch took.
+
+        :param datetime now: the current moment
+        :return: ``(to_escalate, to_warn)`` domains on ``crm.complaint``
+        """
+        running = [("is_closed", "=", False), ("is_waiting", "=", False), ("deadline", "!=", False)]
+        return (
+            [*running, ("deadline", "<", now), ("sla_escalated", "=", False)],
+            [*running, ("deadline", ">=", now), ("sla_warning_date", "<=", now), ("sla_warned", "=", False)],
+        )
+
+    @api.model
     def _cron_check_sla(self, limit=500):
-        """Warn responsibles before the deadline, escalate breached complaints to the team manager.
+        """Escalate breached complaints to the team manager, then warn responsibles before the deadline: one
+        batch of ``limit`` complaints per call, with progress (Odoo's cron calls again while some remain).
 
         Idempotent: ``sla_warned`` and ``sla_escalated`` keep a complaint from being warned or escalated twice.
+
+        :param int limit: complaints handled per call
+        :return: the number of complaints escalated or warned
         """
         now = fields.Datetime.now()
-        running = [("is_closed", "=", False), ("is_waiting", "=", False), ("deadline", "!=", False)]
-        breached = self.search([*running, ("deadline", "<", now), ("sla_escalated", "=", False)], limit=limit)
+        escalate_domain, warn_domain = self._sla_cron_domains(now)
+        breached = self.search(escalate_domain, limit=limit, order="deadline, id")
         for complaint in breached:
             complaint._sla_escalate()
-        candidates = self.search([*running, ("deadline", ">=", now), ("sla_warned", "=", False)], limit=limit)
-        to_warn = candidates.filtered(
-            lambda c: c.type_id.warning_hours and c.deadline - timedelta(hours=c.type_id.warning_hours) <= now
-        )
-        for complaint in to_warn:
-            complaint._sla_warn()
-        if len(breached) == limit or len(candidates) == limit:
-            self.env.ref("crm_complaints.ir_cron_complaint_sla")._trigger()
+        to_warn = self.browse()
+        if len(breached) < limit:
+            to_warn = self.search(warn_domain, limit=limit - len(breached), order="deadline, id")
+            to_warn._sla_warn()
+        done = len(breached) + len(to_warn)
+        remaining = 0
+        if done == limit:
+            remaining = self.search_count(escalate_domain) + self.search_count(warn_domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
 
     def _sla_warn(self):
-        """Schedule a to-do for the responsible: the deadline is near."""
-        self.ensure_one()
-        user = self.user_id or self.team_id.manager_id
-        if user:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=fields.Date.context_today(self, self.deadline),
-                summary=self.env._("Deadline approaching"), user_id=user.id,
-                note=self.env._("Complaint %(number)s must be resolved by %(deadline)s.",
-                                number=self.name, deadline=fields.Datetime.to_string(self.deadline)),
-            )
-        self.sla_warned = True
+        """Schedule a to-do for the responsible of each complaint: the deadline is near."""
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        vals_list = []
+        for complaint in self:
+            user = complaint.user_id or complaint.team_id.manager_id
+            if user:
+                env = complaint.with_context(lang=user.lang or self.env.lang).env  # the reader's language
+                vals_list.append({
+                    "activity_type_id": todo.id,
+                    "automated": True,
+                    "date_deadline": fields.Date.context_today(complaint, complaint.deadline),
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": complaint.id,
+                    "summary": env._("Deadline approaching"),
+                    "note": env._("Complaint %(number)s must be resolved by %(deadline)s.",
+                                  number=complaint.name, deadline=fields.Datetime.to_string(complaint.deadline)),
+                    "user_id": user.id,
+                })
+        if vals_list:
+            self.env["mail.activity"].create(vals_list)
+        self.write({"sla_warned": True})
 
     def _sla_escalate(self):
         """Escalate a breached complaint: an activity and an email for the team manager."""
         self.ensure_one()
         manager = self.team_id.manager_id or self.user_id
         if manager:
+            env = self.with_context(lang=manager.lang or self.env.lang).env  # the reader's language
             self.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=manager.id,
-                summary=self.env._("Complaint deadline breached"),
-                note=self.env._("Complaint %(number)s is past its deadline; responsible: %(user)s.",
-                                number=self.name, user=self.user_id.name or "-"),
+                summary=env._("Complaint deadline breached"),
+                note=env._("Complaint %(number)s is past its deadline; responsible: %(user)s.",
+                           number=self.name, user=self.user_id.name or "-"),
             )
             template = self.env.ref("crm_complaints.mail_template_complaint_escalation", raise_if_not_found=False)
             if template:

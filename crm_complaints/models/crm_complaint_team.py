@@ -80,6 +80,8 @@ class CrmComplaintTeam(models.Model):
         teams = self.search([("manager_id", "!=", False)])
         for team in teams:
             template.send_mail(team.id, email_values={"recipient_ids": [(6, 0, team.manager_id.partner_id.ids)]})
+        # one e-mail per team (a handful): all done in one call
+        self.env["ir.cron"]._notify_progress(done=len(teams), remaining=0)
 
     def _get_digest_figures(self, days=7):
         """Figures of the team's complaints for the digest.

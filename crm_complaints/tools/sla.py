@@ -100,6 +100,18 @@ def add_working_hours(work_intervals, start, hours, pauses=()):
     return None
 
 
+def warning_start(deadline, warning_hours=0.0):
+    """The moment the "deadline approaching" warning is due: ``warning_hours`` clock hours before it.
+
+    :param deadline: the SLA deadline (``None``/``False``: no SLA)
+    :param float warning_hours: hours of warning before the deadline (0: no warning)
+    :return: a datetime, or ``None`` when there is nothing to warn about
+    """
+    if not deadline or not warning_hours or warning_hours <= 0:
+        return None
+    return deadline - timedelta(hours=warning_hours)
+
+
 def sla_status(now, deadline, warning_hours=0.0, is_paused=False, date_closed=None):
     """Where a complaint stands against its deadline.
 
@@ -118,7 +130,7 @@ def sla_status(now, deadline, warning_hours=0.0, is_paused=False, date_closed=No
         return SLA_PAUSED
     if now > deadline:
         return SLA_BREACHED
-    if warning_hours and now >= deadline - timedelta(hours=warning_hours):
+    if warning_hours and now >= warning_start(deadline, warning_hours):
         return SLA_WARNING
     return SLA_OK
 

@@ -76,7 +76,7 @@ class CrmKnowledgeHelpCentre(http.Controller):
     # ROUTES
     # ------------------------------------------------------------
 
-    @http.route("/help", type="http", auth="public", website=True, sitemap=False)
+    @http.route("/help", type="http", auth="public", website=True, sitemap=False, readonly=True)
     def help_public(self, search=None, category=None, **kwargs):
         return request.render("crm_knowledge.help_index_page", self._prepare_help_values(
             "public", search=search, category_id=category,
@@ -89,7 +89,7 @@ class CrmKnowledgeHelpCentre(http.Controller):
             raise request.not_found()
         return self._render_article(article_sudo, "public")
 
-    @http.route("/my/help", type="http", auth="user", website=True, sitemap=False)
+    @http.route("/my/help", type="http", auth="user", website=True, sitemap=False, readonly=True)
     def help_portal(self, search=None, category=None, **kwargs):
         return request.render("crm_knowledge.help_index_page", self._prepare_help_values(
             "portal", search=search, category_id=category,

@@ -74,7 +74,7 @@ class CrmKnowledgeArticle(models.Model):
     published_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     published_date = fields.Datetime(string="Published On", readonly=True, copy=False)
     next_review_date = fields.Date(
-        tracking=True, copy=False,
+        tracking=True, copy=False, index="btree_not_null",
         help="The reviewer (or the owner) gets a to-do on this date to check that the article is still right.",
     )
     company_id = fields.Many2one("res.company", index=True,
@@ -461,30 +461,44 @@ class CrmKnowledgeArticle(models.Model):
         self.invalidate_recordset(["view_count"])
 
     @api.model
-    def _cron_review_reminders(self, limit=500):
-        """To-do for the reviewer (or owner) of each published article whose review date has come."""
-        today = fields.Date.context_today(self)
-        articles = self.search([
+    def _cron_review_reminders_domain(self, today):
+        """Published articles due for review that have someone to remind and no review to-do yet."""
+        todo_type = self.env.ref("mail.mail_activity_data_todo")
+        return [
             ("state", "=", "published"),
             ("next_review_date", "<=", today),
-        ], limit=limit)
+            "|", ("reviewer_id", "!=", False), ("owner_id", "!=", False),
+            ("activity_ids", "not any", [("activity_type_id", "=", todo_type.id)]),
+        ]
+
+    @api.model
+    def _cron_review_reminders(self, limit=500):
+        """To-do for the reviewer (or owner) of each published article whose review date has come: one batch of
+        ``limit`` articles per call, with progress (an article reminded leaves the selection).
+
+        :param int limit: articles per call
+        :return: the number of articles reminded
+        """
+        today = fields.Date.context_today(self)
+        domain = self._cron_review_reminders_domain(today)
+        articles = self.search(domain, limit=limit, order="next_review_date, id")
         todo_type = self.env.ref("mail.mail_activity_data_todo")
-        already = {
-            res_id for res_id, in self.env["mail.activity"]._read_group(
-                [("res_model", "=", self._name), ("res_id", "in", articles.ids),
-                 ("activity_type_id", "=", todo_type.id)],
-                ["res_id"],
-            )
-        }
-        for article in articles.filtered(lambda a: a.id not in already):
-            user = article.reviewer_id or article.owner_id
-            if not user:
-                continue
-            article.activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=article.next_review_date, user_id=user.id,
-                summary=self.env._("Review the article: is it still right?"),
-            )
-        return True
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].create([
+            {
+                "activity_type_id": todo_type.id,
+                "automated": True,
+                "date_deadline": article.next_review_date,
+                "res_model_id": model_id,
+                "res_id": article.id,
+                "summary": self.env._("Review the article: is it still right?"),
+                "user_id": (article.reviewer_id or article.owner_id).id,
+            }
+            for article in articles
+        ])
+        remaining = self.search_count(domain) if len(articles) == limit else 0
+        self.env["ir.cron"]._notify_progress(done=len(articles), remaining=remaining)
+        return len(articles)
 
     # ------------------------------------------------------------
     # BUSINESS: search

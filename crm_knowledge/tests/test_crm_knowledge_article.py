@@ -129,6 +129,25 @@ class TestCrmKnowledgeArticle(CrmKnowledgeCommon):
         with self.assertRaises(AccessError):
             draft.with_user(self.user_reader).action_vote_helpful()
 
+    def test_review_reminders_batches_make_progress(self):
+        """More articles due than a batch holds: each call reminds new ones until none is left."""
+        Article = self.env["crm.knowledge.article"]
+        due = Article.create([
+            {"name": f"Статья {n}", "state": "published", "reviewer_id": self.user_approver.id,
+             "next_review_date": "2026-03-01"}
+            for n in range(25)
+        ])
+        nobody = Article.create({"name": "Без рецензента", "state": "published", "owner_id": False,
+                                 "next_review_date": "2026-03-01"})
+        with freeze_time("2026-03-02"):
+            before = Article.search_count(Article._cron_review_reminders_domain(fields.Date.today()))
+            done = [Article._cron_review_reminders(limit=10) for _call in range(10)]
+        self.assertEqual(sum(done), before, done)
+        self.assertNotIn(0, done[: len([d for d in done if d])], "no empty call before the end")
+        self.assertEqual(done[-1], 0, "nothing left")
+        self.assertEqual(len(due.activity_ids), 25, "one to-do per article")
+        self.assertFalse(nobody.activity_ids, "nobody to remind: never selected")
+
     def test_review_reminders(self):
         article = self.env["crm.knowledge.article"].create({
             "name": "Реквизиты для оплаты", "state": "published", "reviewer_id": self.user_approver.id,

@@ -674,14 +674,17 @@ class CrmFollowupEngine(models.AbstractModel):
     def _sync_delivery(self):
         """Sent communications whose email bounced or SMS failed become *failed* (fallback next).
 
+        Only those whose e-mail or SMS has failed are read (one query on the states), never the whole history
+        of delivered communications.
+
         :return: the communications that failed
         """
-        sent = self.env["crm.followup.message"].search([
+        failed_mails = self.env["mail.mail"].sudo()._search([("state", "in", ("exception", "cancel"))])
+        failed_sms = self.env["sms.sms"].sudo()._search([("state", "in", ("error", "canceled"))])
+        failed = self.env["crm.followup.message"].search([
             ("state", "=", "sent"), ("channel", "in", ("email", "sms")),
-            "|", ("mail_id", "!=", False), ("sms_id", "!=", False),
+            "|", ("mail_id", "in", failed_mails), ("sms_id", "in", failed_sms),
         ])
-        failed = sent.filtered(lambda m: (m.mail_id and m.mail_id.state in ("exception", "cancel"))
-                               or (m.sms_id and m.sms_id.state in ("error", "canceled")))
         for message in failed:
             reason = message.mail_id.failure_reason or message.mail_id.failure_type or \
                 message.sms_id.failure_type or self.env._("Not delivered")

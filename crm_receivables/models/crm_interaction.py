@@ -196,11 +196,13 @@ class CrmInteraction(models.Model):
     def _prepare_outcome_activity_values(self):
         """Values of the next activity required by the outcome (hook): type, deadline, summary, owner."""
         self.ensure_one()
-        outcome = self.outcome_id
+        user = self.user_id or self.env.user
+        # the summary is stored as text: in the language of the collector who will read it
+        outcome = self.outcome_id.with_context(lang=user.lang or self.env.lang)
         start = fields.Date.context_today(self, self.date) if self.date else fields.Date.context_today(self)
         return {
             "activity_type_id": outcome.activity_type_id.id or self.env.ref("mail.mail_activity_data_todo").id,
             "date_deadline": fields.Date.add(start, days=outcome.activity_delay_days),
             "summary": outcome.activity_summary or outcome.name,
-            "user_id": (self.user_id or self.env.user).id,
+            "user_id": user.id,
         }

@@ -235,10 +235,10 @@ class CrmKpiDashboard(models.TransientModel):
               JOIN (SELECT part.debit_move_id AS line_id, MAX(part.max_date) AS paid_date
                       FROM account_partial_reconcile part
                   GROUP BY part.debit_move_id) paid ON paid.line_id = line.id
-              JOIN (%(reminded)s) reminded ON reminded.move_id = line.move_id
+              JOIN (%(reminded)s) reminded ON reminded.move_line_id = line.id
              WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
                AND line.company_id = %(company)s
-               AND line.full_reconcile_id IS NOT NULL AND line.balance > 0
+               AND line.reconciled AND line.balance > 0
                AND paid.paid_date BETWEEN %(date_from)s AND %(date_to)s
                AND reminded.first_sent::date <= paid.paid_date
             """,
@@ -281,21 +281,23 @@ class CrmKpiDashboard(models.TransientModel):
 
     @api.model
     def _crm_first_reminder_sql(self, company):
-        """Sub-query ``(move_id, first_sent)``: first follow-up communication sent about each document."""
+        """Sub-query ``(move_line_id, first_sent)``: first follow-up communication sent about each receivable
+        item (an entry with several items, e.g. instalments, has one first reminder per item)."""
         return SQL(
             """
-            SELECT fl.move_id, MIN(message.date_sent) AS first_sent
+            SELECT fl.move_line_id, MIN(message.date_sent) AS first_sent
               FROM crm_followup_line fl
               JOIN crm_followup_message message ON message.id = fl.message_id
              WHERE message.state = 'sent' AND message.date_sent IS NOT NULL AND message.company_id = %s
-          GROUP BY fl.move_id
+          GROUP BY fl.move_line_id
             """,
             company.id,
         )
 
     @api.model
     def _crm_channel_figures(self, company, date_from, date_to, answer_days):
-        """Per channel and level: communications sent in the period and those answered by a payment.
+        """Per channel and level: communications sent in the period and those answered by a payment of one of
+        their receivable items (each item with the date it was fully paid, not its entry's).
 
         :return: a list of ``{"channel", "level_id", "sent", "paid", "rate"}`` sorted by channel and level
         """
@@ -305,12 +307,12 @@ class CrmKpiDashboard(models.TransientModel):
                    ARRAY_AGG(paid.paid_date)
               FROM crm_followup_message message
               JOIN crm_followup_line fl ON fl.message_id = message.id
-         LEFT JOIN (SELECT line.move_id, MAX(part.max_date) AS paid_date
+         LEFT JOIN (SELECT line.id AS line_id, MAX(part.max_date) AS paid_date
                       FROM account_move_line line
                       JOIN account_partial_reconcile part ON part.debit_move_id = line.id
                      WHERE line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
-               AND line.full_reconcile_id IS NOT NULL
-                  GROUP BY line.move_id) paid ON paid.move_id = fl.move_id
+                       AND line.reconciled
+                  GROUP BY line.id) paid ON paid.line_id = fl.move_line_id
              WHERE message.state = 'sent' AND message.company_id = %(company)s
                AND message.date_sent::date BETWEEN %(date_from)s AND %(date_to)s
           GROUP BY message.id
@@ -334,7 +336,8 @@ class CrmKpiDashboard(models.TransientModel):
             return False
         managers_group = self.env.ref("crm_receivables.crm_receivables_group_manager")
         today = fields.Date.context_today(self)
-        for company in self.env["res.company"].sudo().search([("id", "!=", False)]):
+        companies = self.env["res.company"].sudo().search([("id", "!=", False)])
+        for company in companies:
             managers = managers_group.sudo().users.filtered(
                 lambda user, company=company: company in user.company_ids and user.email and not user.share
             )
@@ -346,6 +349,8 @@ class CrmKpiDashboard(models.TransientModel):
             template.sudo().send_mail(
                 dashboard.id, email_values={"recipient_ids": [(6, 0, managers.partner_id.ids)]},
             )
+        # one pass over the companies (a handful): all done in one call
+        self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)
         return True
 
 

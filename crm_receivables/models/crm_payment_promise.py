@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount, format_date
@@ -64,7 +66,8 @@ class CrmPaymentPromise(models.Model):
     date_made = fields.Date(string="Promised On", required=True, default=fields.Date.context_today,
                             help="Payments count for the promise from this day on.")
     promised_date = fields.Date(string="Promised Payment Date", required=True, index=True, tracking=True)
-    date_deadline = fields.Date(string="Deadline", compute="_compute_date_deadline",
+    date_deadline = fields.Date(string="Deadline", compute="_compute_date_deadline", store=True,
+                                precompute=True, index=True,
                                 help="The promised date plus the company's grace days.")
     interaction_id = fields.Many2one("crm.interaction", index="btree_not_null",
                                      ondelete="set null", check_company=True,
@@ -79,6 +82,8 @@ class CrmPaymentPromise(models.Model):
                               aggregator="avg",
                               help="100 for a kept promise, 50 partially kept, 0 broken: averaged, the kept-rate.")
     date_judged = fields.Date(string="Judged On", readonly=True, copy=False)
+    date_checked = fields.Date(string="Last Checked On", readonly=True, copy=False, index=True,
+                               help="The last day the promise was judged against the payments received.")
     note = fields.Text()
     is_on_account = fields.Boolean(string="On Account", compute="_compute_is_on_account")
 
@@ -251,24 +256,52 @@ class CrmPaymentPromise(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _cron_judge_domain(self, today):
+        """Open promises the daily judgement still has to look at ``today``.
+
+        Those whose deadline has passed (judging them closes them) and those on account (their payments are
+        not reconciled with an item, so nothing judges them when a payment arrives), each once a day. A
+        promise on items still within its deadline is judged when a payment is reconciled with its items.
+
+        :param date today: the day of judgement
+        :return: a domain on ``crm.payment.promise``
+        """
+        return [
+            ("state", "=", "open"),
+            "|", ("date_checked", "=", False), ("date_checked", "<", today),
+            "|", ("date_deadline", "<", today), ("line_ids", "=", False),
+        ]
+
+    @api.model
     def _cron_judge_promises(self, batch_size=1000):
-        """Daily: judge the open promises (the deadline of some passed overnight), as the system."""
-        promises = self.sudo().search([("state", "=", "open")], limit=batch_size)
+        """Daily: judge one batch of the promises that still need it, as the system, and report progress.
+
+        Every judged promise is marked checked today, so each batch makes progress; Odoo's cron runs the
+        method again while ``remaining`` is not zero (:meth:`ir.cron._notify_progress`).
+
+        :param int batch_size: promises judged per call
+        :return: the number of promises judged
+        """
+        today = fields.Date.context_today(self)
+        domain = self._cron_judge_domain(today)
+        Promise = self.sudo()
+        promises = Promise.search(domain, limit=batch_size, order="date_deadline, id")
         promises._judge()
-        if len(promises) == batch_size:
-            cron = self.env.ref("crm_receivables.ir_cron_crm_payment_promise_judge", raise_if_not_found=False)
-            if cron:
-                cron._trigger()
-        return True
+        remaining = Promise.search_count(domain) if len(promises) == batch_size else 0
+        self.env["ir.cron"]._notify_progress(done=len(promises), remaining=remaining)
+        return len(promises)
 
     def _judge(self):
-        """Judge the open promises against the payments received, in batch; act on the broken ones."""
+        """Judge the open promises against the payments received, in batch; act on the broken ones.
+
+        One query for the payments, one write per distinct outcome, one batch of activities.
+        """
         promises = self.filtered(lambda p: p.state == "open")
         if not promises:
             return
         today = fields.Date.context_today(self)
         payments = promises._get_payments()
-        broken = self.browse()
+        outcomes = defaultdict(list)
         for promise in promises:
             received = payments.get(promise.id, [])
             state = promise_tools.judge_promise(
@@ -276,12 +309,16 @@ class CrmPaymentPromise(models.Model):
                 received, rounding=promise.currency_id.rounding,
             )
             paid = promise_tools.paid_by(received, min(promise.date_deadline, today))
-            vals = {"amount_paid": paid}
+            outcomes[state, paid].append(promise.id)
+        broken = self.browse()
+        for (state, paid), ids in outcomes.items():
+            judged = self.browse(ids)
+            vals = {"amount_paid": paid, "date_checked": today}
             if state != "open":
                 vals.update(state=state, date_judged=today)
-            promise.write(vals)
+            judged.write(vals)
             if state in ("broken", "partial"):
-                broken |= promise
+                broken |= judged
         broken._notify_broken()
 
     def _get_payments(self):
@@ -340,16 +377,37 @@ class CrmPaymentPromise(models.Model):
         return result
 
     def _notify_broken(self):
-        """Schedule an activity for the collector of each broken or partially kept promise, on the customer."""
+        """Schedule an activity for the collector of each broken or partially kept promise, on the customer
+        (one ``create`` for the whole batch, the values :meth:`mail.activity.mixin.activity_schedule` gives)."""
+        if not self:
+            return
         activity_type = self.env.ref("crm_receivables.mail_activity_type_promise_broken", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        # subscribe the collectors once per customer first: mail.activity.create would subscribe a collector
+        # to the same customer once per activity of the batch, and the duplicates would clash
+        for user, promises in self.grouped(lambda promise: promise.user_id or self.env.user).items():
+            promises.partner_id.sudo().message_subscribe(partner_ids=user.partner_id.ids)
+        # no e-mail per activity (a bad morning may break hundreds of promises): the collector sees them
+        # in the activities of the day
+        vals_list = []
         for promise in self:
-            promise.partner_id.sudo().activity_schedule(
-                activity_type_id=activity_type.id if activity_type else False,
-                summary=self.env._("Payment promise not kept: %(promise)s", promise=promise.display_name),
-                note=self.env._(
+            user = promise.user_id or self.env.user
+            # stored as text: in the language of the collector who will read it
+            promise_lang = promise.with_context(lang=user.lang or self.env.lang)
+            vals_list.append({
+                "activity_type_id": activity_type.id if activity_type else False,
+                "automated": True,
+                "date_deadline": today,
+                "res_model_id": model_id,
+                "res_id": promise.partner_id.id,
+                "summary": promise_lang.env._("Payment promise not kept: %(promise)s",
+                                              promise=promise_lang.display_name),
+                "note": promise_lang.env._(
                     "Paid in time: %(paid)s of %(amount)s. Call the customer back.",
-                    paid=format_amount(self.env, promise.amount_paid, promise.currency_id),
-                    amount=format_amount(self.env, promise.amount, promise.currency_id),
+                    paid=format_amount(promise_lang.env, promise.amount_paid, promise.currency_id),
+                    amount=format_amount(promise_lang.env, promise.amount, promise.currency_id),
                 ),
-                user_id=(promise.user_id or self.env.user).id,
-            )
+                "user_id": user.id,
+            })
+        self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

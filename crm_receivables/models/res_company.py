@@ -184,4 +184,7 @@ class ResCompany(models.Model):
             self.env["ir.default"].set("res.partner", "lang", "ru_RU", company_id=company.id)
         self.env.ref("base.user_admin").lang = "ru_RU"
         self.env.ref("base.partner_admin").lang = "ru_RU"
+        # Odoo loads a module's translations after its demo data: load ours now, so the texts the demo's
+        # collectors read (activity summaries copied from translated settings) are Russian too
+        self.env["ir.module.module"]._load_module_terms(["crm_receivables"], ["ru_RU"])
         return True

@@ -377,12 +377,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_crm_score(self, batch_size=500):
-        """Score the customers marked dirty or not scored today, in batches with progress.
+        """Score the customers marked dirty or not scored today: up to ten batches per call, with progress.
 
-        Each batch is scored in a savepoint (a failing batch is rolled back alone); when more customers wait
-        than one run's batches hold, the cron triggers itself again.
+        Each batch is scored in a savepoint (a failing batch is rolled back alone); a scored customer is
+        no longer dirty and is dated today, so each call takes new ones, and Odoo's cron calls again while
+        some remain (:meth:`ir.cron._notify_progress`).
+
+        :param int batch_size: customers per savepoint
+        :return: the number of customers scored
         """
-        cron = self.env.ref("crm_receivables.ir_cron_crm_score", raise_if_not_found=False)
         todo = self._crm_score_pending(limit=batch_size * 10)
         done = 0
         for start in range(0, len(todo), batch_size):
@@ -390,26 +393,40 @@ class ResPartner(models.Model):
             with self.env.cr.savepoint():
                 batch._crm_score_compute()
             done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(todo) - done)
-        if len(todo) == batch_size * 10 and cron:
-            cron._trigger()
+        remaining = self._crm_score_pending_count() if len(todo) == batch_size * 10 else 0
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return done
 
     @api.model
-    def _crm_score_pending(self, limit=None):
-        """Commercial customers to score: marked dirty, or with receivable items and not scored today."""
+    def _crm_score_pending_where(self):
+        """SQL condition on ``res_partner p``: commercial customers marked dirty, or with receivable items and
+        not scored today."""
         today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
         self.flush_model(["crm_score_dirty", "crm_score_date", "customer_rank", "active", "commercial_partner_id"])
+        return SQL(
+            """p.id = p.commercial_partner_id AND p.active
+               AND (p.crm_score_dirty
+                    OR ((p.crm_score_date IS NULL OR p.crm_score_date < %s) AND p.customer_rank > 0))""",
+            today_start,
+        )
+
+    @api.model
+    def _crm_score_pending(self, limit=None):
+        """Commercial customers to score, the dirty ones first (see :meth:`_crm_score_pending_where`)."""
         rows = self.env.execute_query(SQL(
-            """SELECT p.id FROM res_partner p
-                WHERE p.id = p.commercial_partner_id AND p.active
-                  AND (p.crm_score_dirty
-                       OR ((p.crm_score_date IS NULL OR p.crm_score_date < %s) AND p.customer_rank > 0))
+            """SELECT p.id FROM res_partner p WHERE %s
                 ORDER BY p.crm_score_dirty DESC NULLS LAST, p.id
                 LIMIT %s""",
-            today_start, limit,
+            self._crm_score_pending_where(), limit,
         ))
         return self.browse([row[0] for row in rows])
+
+    @api.model
+    def _crm_score_pending_count(self):
+        """Number of commercial customers still to score."""
+        return self.env.execute_query(SQL(
+            "SELECT COUNT(*) FROM res_partner p WHERE %s", self._crm_score_pending_where(),
+        ))[0][0]
 
     def _crm_score_compute(self):
         """Score these customers (commercial entities): five grouped queries for the whole batch and one

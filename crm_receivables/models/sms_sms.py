@@ -12,6 +12,7 @@ _logger = logging.getLogger(__name__)
 GATEWAY_TIMEOUT = 15
 STATUS_BATCH = 1000
 STATUS_DAYS = 3  # SMS.ru gives up on an undelivered SMS well within this time
+STATUS_RECHECK_MINUTES = 10  # an SMS whose status was asked is asked again after this delay at the earliest
 
 
 class SmsSms(models.Model):
@@ -34,6 +35,8 @@ class SmsSms(models.Model):
     crm_gateway = fields.Selection([("smsru", "SMS.ru")], string="Gateway", readonly=True, copy=False)
     crm_gateway_ref = fields.Char(string="Gateway Message ID", readonly=True, copy=False, index="btree_not_null")
     crm_gateway_company_id = fields.Many2one("res.company", string="Gateway Company", readonly=True, copy=False)
+    crm_status_checked = fields.Datetime(string="Status Asked On", readonly=True, copy=False,
+                                         help="The last time the gateway was asked for the delivery status.")
     crm_part_count = fields.Integer(
         string="Parts", compute="_compute_crm_part_count", store=True,
         help="SMS the text takes (what gateways bill): 160 Latin characters in one SMS and 153 per part, "
@@ -161,13 +164,28 @@ class SmsSms(models.Model):
         return len(changed)
 
     @api.model
+    def _crm_smsru_status_domain(self, now):
+        """SMS.ru SMS still on their way whose status was not asked in the last minutes (younger than
+        :data:`STATUS_DAYS` days: older ones can no longer change)."""
+        return [
+            ("crm_gateway", "=", "smsru"), ("state", "=", "pending"), ("crm_gateway_ref", "!=", False),
+            ("create_date", ">=", fields.Datetime.subtract(now, days=STATUS_DAYS)),
+            "|", ("crm_status_checked", "=", False),
+            ("crm_status_checked", "<", fields.Datetime.subtract(now, minutes=STATUS_RECHECK_MINUTES)),
+        ]
+
+    @api.model
     def _cron_crm_smsru_status(self):
-        """Ask SMS.ru for the delivery status of the SMS still on their way (100 per request); SMS older than
-        :data:`STATUS_DAYS` days can no longer change and are left alone."""
-        since = fields.Datetime.subtract(fields.Datetime.now(), days=STATUS_DAYS)
-        domain = [("crm_gateway", "=", "smsru"), ("state", "=", "pending"), ("crm_gateway_ref", "!=", False),
-                  ("create_date", ">=", since)]
-        pending = self.sudo().search(domain, limit=STATUS_BATCH, order="id")
+        """Ask SMS.ru for the delivery status of the SMS still on their way (100 per request), one batch of
+        :data:`STATUS_BATCH` per call with progress: each SMS asked is marked, so the next call asks others
+        (one still pending is asked again on a later run).
+
+        :return: the number of SMS asked about
+        """
+        now = fields.Datetime.now()
+        domain = self._crm_smsru_status_domain(now)
+        pending = self.sudo().search(domain, limit=STATUS_BATCH, order="crm_status_checked ASC NULLS FIRST, id")
+        pending.write({"crm_status_checked": now})
         for company, batch in pending.grouped("crm_gateway_company_id").items():
             credentials = company._crm_telephony_credentials("smsru")
             if not credentials["key"]:
@@ -182,4 +200,6 @@ class SmsSms(models.Model):
                     _logger.warning("SMS.ru status check failed: %s", error)
                     continue
                 self._crm_smsru_apply_statuses(company, statuses)
-        self.env["ir.cron"]._notify_progress(done=len(pending), remaining=0)
+        remaining = self.sudo().search_count(domain) if len(pending) == STATUS_BATCH else 0
+        self.env["ir.cron"]._notify_progress(done=len(pending), remaining=remaining)
+        return len(pending)

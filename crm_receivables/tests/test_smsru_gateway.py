@@ -1,3 +1,6 @@
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -74,6 +77,27 @@ class TestSmsRuGateway(SMSCase):
             {"state": "error", "failure_type": "sms_expired"},
             {"state": "pending", "failure_type": False},
         ])
+
+    def test_status_cron_batches_make_progress(self):
+        """More SMS on their way than a batch holds: each call asks about others, until none is left; an SMS
+        asked about is asked again only after a pause."""
+        sms = self.env["sms.sms"]
+        for index in range(5):
+            sms |= self._new_sms("+7 903 555-11-22", body=f"Текст {index}")
+        sms.send()
+        already = self.env["sms.sms"].search_count(
+            self.env["sms.sms"]._crm_smsru_status_domain(fields.Datetime.now())) - len(sms)
+        self.fake.sms_statuses.update({sms[0].crm_gateway_ref: 103})
+        with patch("odoo.addons.crm_receivables.models.sms_sms.STATUS_BATCH", 2):
+            done = [self.env["sms.sms"]._cron_crm_smsru_status() for _call in range(5)]
+        calls = [count for count in done if count]
+        self.assertEqual(sum(calls), len(sms) + already, done)
+        self.assertEqual(done, calls + [0] * (len(done) - len(calls)), "each call did work until none was left")
+        self.assertEqual(max(calls), 2)
+        self.assertEqual(sms[0].state, "sent", "delivered")
+        self.assertEqual(set(sms[1:].mapped("state")), {"pending"}, "still on their way: asked again later")
+        self.assertTrue(all(sms.mapped("crm_status_checked")))
+        self.assertEqual(len(self.fake.received("/sms/status")), len(calls), "one request per batch")
 
     def test_callback_route_and_chatter_notification(self):
         self.customer._message_sms("Счёт №15: 12 500 руб.", partner_ids=self.customer.ids)

@@ -106,3 +106,19 @@ def test_is_overdue(now_hour, paused, closed_hour, expected):
     closed = MONDAY.replace(hour=closed_hour) if closed_hour else None
     assert sla.is_overdue(MONDAY.replace(hour=now_hour), deadline, paused, closed) is expected
     assert sla.is_overdue(MONDAY.replace(hour=now_hour), None, paused, closed) is False
+
+
+def test_warning_start():
+    deadline = datetime(2026, 3, 10, 12, 0)
+    assert sla.warning_start(deadline, 4) == datetime(2026, 3, 10, 8, 0)
+    assert sla.warning_start(deadline, 0.5) == datetime(2026, 3, 10, 11, 30)
+    assert sla.warning_start(deadline, 0) is None, "no warning hours: never warned"
+    assert sla.warning_start(None, 4) is None, "no deadline: nothing to warn about"
+    assert sla.warning_start(False, 4) is None
+
+
+def test_status_warning_agrees_with_warning_start():
+    deadline = datetime(2026, 3, 10, 12, 0)
+    start = sla.warning_start(deadline, 4)
+    assert sla.sla_status(start - timedelta(seconds=1), deadline, 4) == sla.SLA_OK
+    assert sla.sla_status(start, deadline, 4) == sla.SLA_WARNING
