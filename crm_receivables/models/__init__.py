@@ -23,6 +23,7 @@ from . import (
     crm_selfservice_token,
     crm_statement,
     crm_telephony_call,
+    ir_qweb,
     mail_message,
     res_company,
     res_config_settings,
