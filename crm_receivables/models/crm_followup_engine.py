@@ -35,7 +35,7 @@ class CrmFollowupEngine(models.AbstractModel):
 
     - :meth:`_get_candidate_domain` — which items are followed up;
     - :meth:`_get_item_policy` — the policy of an item;
-    - :meth:`_get_channel_selection` and ``_send_<channel>`` — add a channel (a messenger);
+    - :meth:`_get_channel_selection` and ``_send_<channel>(messages)`` — add a channel (a messenger);
     - :meth:`_get_contact`, :meth:`_get_collector`, :meth:`_get_capabilities` — addressee, collector, what
       is possible;
     - :meth:`_prepare_interaction_values` — the interaction logged for a sent communication;
@@ -350,7 +350,8 @@ class CrmFollowupEngine(models.AbstractModel):
     def _get_channel_selection(self):
         """Return the channels a communication can use.
 
-        To add a channel (a messenger), override this method and define ``_send_<channel>(message)``.
+        To add a channel (a messenger), override this method and define ``_send_<channel>(messages)``, which
+        receives all the communications of a sending batch on that channel.
 
         :return: list of ``(key, label)``
         """
@@ -563,6 +564,7 @@ class CrmFollowupEngine(models.AbstractModel):
 
     @api.model
     def _send_batch(self, messages):
+        """The work of :meth:`_send` (its item tables formatted with a cache for the batch)."""
         by_channel = {}
         for message in messages:
             by_channel.setdefault(message.channel, []).append(message.id)
