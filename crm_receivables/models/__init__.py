@@ -27,6 +27,7 @@ from . import (
     crm_statement,
     crm_telephony_call,
     ir_http,
+    ir_qweb,
     mail_message,
     res_company,
     res_config_settings,

@@ -9,6 +9,7 @@ from odoo.tools import SQL, format_amount, format_date, html2plaintext
 
 from ..tools import followup as followup_tools
 from ..tools import scoring as scoring_tools
+from .ir_qweb import BATCH_COMPILE_KEY
 
 _logger = logging.getLogger(__name__)
 
@@ -16,6 +17,8 @@ _logger = logging.getLogger(__name__)
 OPEN_STATES = ("to_review", "queued", "postponed")
 # a cron run retries a batch this many times when another cron worker wrote the same rows meanwhile
 CONCURRENT_RETRIES = 5
+# key of ``cr.cache`` holding the formatted dates and amounts of the documents while a batch is sent
+FORMAT_CACHE_KEY = "crm_followup_formats"
 
 
 class CrmFollowupEngine(models.AbstractModel):
@@ -35,7 +38,7 @@ class CrmFollowupEngine(models.AbstractModel):
 
     - :meth:`_get_candidate_domain` — which items are followed up;
     - :meth:`_get_item_policy` — the policy of an item;
-    - :meth:`_get_channel_selection` and ``_send_<channel>`` — add a channel (a messenger);
+    - :meth:`_get_channel_selection` and ``_send_<channel>(messages)`` — add a channel (a messenger);
     - :meth:`_get_contact`, :meth:`_get_collector`, :meth:`_get_capabilities` — addressee, collector, what
       is possible;
     - :meth:`_prepare_interaction_values` — the interaction logged for a sent communication;
@@ -358,7 +361,8 @@ class CrmFollowupEngine(models.AbstractModel):
                 to_create.append((partner, company, top, group))
         created = Message
         if to_create:
-            created = Message.create([
+            # made by the engine: the communication itself is the log, no "created" note in its chatter
+            created = Message.with_context(mail_create_nolog=True).create([
                 {"partner_id": partner.id, "company_id": company.id, "level_id": level.id,
                  "line_ids": [fields.Command.set(group.ids)]}
                 for partner, company, level, group in to_create
@@ -374,7 +378,8 @@ class CrmFollowupEngine(models.AbstractModel):
     def _get_channel_selection(self):
         """Return the channels a communication can use.
 
-        To add a channel (a messenger), override this method and define ``_send_<channel>(message)``.
+        To add a channel (a messenger), override this method and define ``_send_<channel>(messages)``, which
+        receives all the communications of a sending batch on that channel.
 
         :return: list of ``(key, label)``
         """
@@ -389,9 +394,14 @@ class CrmFollowupEngine(models.AbstractModel):
     def _prepare(self, messages, excluded=()):
         """Choose the addressee, channel, schedule and texts of the communications (before sending).
 
+        In batch: one write per communication (flushed together), then the texts rendered per template and
+        language over all the communications at once (see :meth:`_render`).
+
         :param messages: ``crm.followup.message`` records
         :param excluded: channels not to use (they failed)
         """
+        if not messages:
+            return
         now = fields.Datetime.now()
         labels = dict(self._get_channel_selection())
         for message in messages:
@@ -425,7 +435,7 @@ class CrmFollowupEngine(models.AbstractModel):
                     )
                     vals["date_scheduled"] = when if when and when > now else False
             message.write(vals)
-            self._render(message)
+        self._render(messages)
 
     @api.model
     def _get_contact(self, message):
@@ -473,20 +483,56 @@ class CrmFollowupEngine(models.AbstractModel):
         return reasons
 
     @api.model
-    def _render(self, message):
-        """Render subject and text in the customer's language (editable in review until sent)."""
-        level = message.level_id.with_context(lang=message.lang)
+    def _get_render_template(self, message):
+        """Return the template the texts of ``message`` are rendered with (by its channel and level).
+
+        Override this to render another template for a channel of your own.
+
+        :return: ``mail.template``, ``sms.template`` or ``None`` (the level's name and letter text are used)
+        """
+        level = message.level_id
         if message.channel == "email" and level.mail_template_id:
-            template = level.mail_template_id.with_context(lang=message.lang)
-            message.subject = template._render_field("subject", message.ids)[message.id]
-            message.body = template._render_field("body_html", message.ids)[message.id]
-        elif message.channel == "sms" and level.sms_template_id:
-            template = level.sms_template_id.with_context(lang=message.lang)
-            message.body = template._render_field("body", message.ids)[message.id]
-            message.subject = False
-        else:
-            message.subject = level.name
-            message.body = level.letter_text or False
+            return level.mail_template_id
+        if message.channel == "sms" and level.sms_template_id:
+            return level.sms_template_id
+        return None
+
+    @api.model
+    def _render(self, messages):
+        """Render subject and text in each customer's language (editable in review until sent).
+
+        The communications are grouped by template and language and each group is rendered at once (the
+        template is compiled once; the self-service links of the group are created in one go).
+
+        :param messages: ``crm.followup.message`` records (one or many)
+        """
+        groups = {}
+        for message in messages:
+            template = self._get_render_template(message)
+            groups.setdefault((template, message.lang), []).append(message.id)
+        Message = self.env["crm.followup.message"]
+        Token = self.env["crm.selfservice.token"]
+        for (template, lang), ids in groups.items():
+            group = Message.browse(ids)
+            if template is None:
+                for message in group:
+                    level = message.level_id.with_context(lang=message.lang)
+                    message.write({"subject": level.name, "body": level.letter_text or False})
+                continue
+            template_lang = template.with_context(lang=lang)
+            self.env.cr.cache[BATCH_COMPILE_KEY] = {}  # the body is compiled once for the group
+            try:
+                with Token._crm_prefetch_for_messages(group):
+                    if template._name == "mail.template":
+                        subjects = template_lang._render_field("subject", ids)
+                        bodies = template_lang._render_field("body_html", ids)
+                    else:
+                        subjects = dict.fromkeys(ids, False)
+                        bodies = template_lang._render_field("body", ids)
+            finally:
+                self.env.cr.cache.pop(BATCH_COMPILE_KEY, None)
+            for message in group:
+                message.write({"subject": subjects[message.id], "body": bodies[message.id]})
 
     # ------------------------------------------------------------
     # SENDING
@@ -526,31 +572,48 @@ class CrmFollowupEngine(models.AbstractModel):
         """
         locked = self._lock_queued(limit=limit, ids=messages.ids if messages else None)
         locked.invalidate_recordset()
-        sent = 0
-        for message in locked:
-            if message.state != "queued":
-                continue
-            self._send(message)
-            sent += 1
-        return sent
+        to_send = locked.filtered(lambda message: message.state == "queued")
+        if to_send:
+            self._send(to_send)
+        return len(to_send)
 
     @api.model
-    def _send(self, message):
-        """Dispatch to ``_send_<channel>``, log the interaction, mark sent.
+    def _send(self, messages):
+        """Dispatch to ``_send_<channel>`` (once per channel, with all its communications), follow the
+        documents, schedule the calls, log the interactions, mark sent.
 
-        :param message: one ``crm.followup.message``, locked
+        :param messages: ``crm.followup.message`` (one or many), locked
         """
-        method = getattr(self, f"_send_{message.channel}", None)
-        if method is None:
-            raise UserError(self.env._("Channel %(channel)s cannot send.", channel=message.channel))
-        method(message)
-        level = message.level_id
-        if level.add_followers:
-            message.line_ids.move_id.message_subscribe(partner_ids=message.partner_id.ids)
-        if level.create_activity and message.channel != "call":
-            self._schedule_call(message)
-        message.interaction_id = self.env["crm.interaction"].create(self._prepare_interaction_values(message))
-        message.write({"state": "sent", "date_sent": fields.Datetime.now()})
+        self.env.cr.cache[FORMAT_CACHE_KEY] = {}
+        try:
+            self._send_batch(messages)
+        finally:
+            self.env.cr.cache.pop(FORMAT_CACHE_KEY, None)
+
+    @api.model
+    def _send_batch(self, messages):
+        """The work of :meth:`_send` (its item tables formatted with a cache for the batch)."""
+        by_channel = {}
+        for message in messages:
+            by_channel.setdefault(message.channel, []).append(message.id)
+        Message = self.env["crm.followup.message"]
+        for channel, ids in by_channel.items():
+            method = getattr(self, f"_send_{channel}", None)
+            if method is None:
+                raise UserError(self.env._("Channel %(channel)s cannot send.", channel=channel))
+            method(Message.browse(ids))
+        followed = {}
+        for message in messages.filtered(lambda m: m.level_id.add_followers):
+            followed[message.partner_id] = followed.get(message.partner_id, self.env["account.move"]) \
+                | message.line_ids.move_id
+        for partner, moves in followed.items():
+            moves.message_subscribe(partner_ids=partner.ids)
+        self._schedule_call(messages.filtered(lambda m: m.level_id.create_activity and m.channel != "call"))
+        interactions = self.env["crm.interaction"].with_context(mail_create_nolog=True).create(
+            [self._prepare_interaction_values(message) for message in messages])
+        for message, interaction in zip(messages, interactions, strict=True):
+            message.interaction_id = interaction
+        messages.write({"state": "sent", "date_sent": fields.Datetime.now()})
 
     @api.model
     def _prepare_interaction_values(self, message):
@@ -576,31 +639,61 @@ class CrmFollowupEngine(models.AbstractModel):
     def _get_item_table(self, message):
         """HTML list of the documents (invoice number, 1C document number or label, with its date), their
         due date and what is still due, in their currency (for the interaction, calls and plain emails)."""
+        # the same dates and amounts recur over a batch: format each once (cache set by _send), else per table
+        formats = self.env.cr.cache.get(FORMAT_CACHE_KEY, {})
+        lang = self.env.lang
+
+        def fmt_date(value):
+            if (lang, value) not in formats:
+                formats[lang, value] = format_date(self.env, value)
+            return formats[lang, value]
+
+        def fmt_amount(value, currency):
+            if (lang, value, currency.id) not in formats:
+                formats[lang, value, currency.id] = format_amount(self.env, value, currency)
+            return formats[lang, value, currency.id]
+
         rows = Markup("").join(
             Markup("<li>%s (%s) — %s, %s</li>") % (
-                line.document_name or line.move_id.name, format_date(self.env, line.document_date),
-                format_date(self.env, line.date_maturity),
-                format_amount(self.env, line.amount_residual_current, line.currency_id),
+                line.document_name or line.move_id.name, fmt_date(line.document_date),
+                fmt_date(line.date_maturity), fmt_amount(line.amount_residual_current, line.currency_id),
             )
             for line in message.line_ids.sorted(lambda ln: (ln.date_maturity, ln.id))
         )
         return Markup("<ul>%s</ul>") % rows
 
     @api.model
-    def _send_email(self, message):
-        """Queue a ``mail.mail`` (kept after sending: its state is the delivery status)."""
-        contact = message.contact_id if message.contact_id.email else message.partner_id
-        attachments = self._get_attachments(message) if message.level_id.attach_invoices else []
-        message.mail_id = self.env["mail.mail"].sudo().create({
-            "subject": message.subject or message.level_id.name,
-            "body_html": message.body or self._get_item_table(message),
-            "recipient_ids": [fields.Command.link(contact.id)],
-            "email_from": message.company_id.email_formatted or self.env.user.email_formatted,
-            "model": message._name,
-            "res_id": message.id,
-            "auto_delete": False,
-            "attachment_ids": [fields.Command.link(att.id) for att in attachments],
-        })
+    def _send_email(self, messages):
+        """Queue one ``mail.mail`` per communication (kept after sending: its state is the delivery status).
+
+        :param messages: ``crm.followup.message`` of channel email (one or many)
+        """
+        vals_list = []
+        by_sender = {}
+        for message in messages:
+            contact = message.contact_id if message.contact_id.email else message.partner_id
+            attachments = self._get_attachments(message) if message.level_id.attach_invoices else []
+            email_from = message.company_id.email_formatted or self.env.user.email_formatted
+            by_sender.setdefault(email_from, []).append(message.id)
+            vals_list.append({
+                "subject": message.subject or message.level_id.name,
+                "body_html": message.body or self._get_item_table(message),
+                "recipient_ids": [fields.Command.link(contact.id)],
+                "email_from": email_from,
+                "model": message._name,
+                "res_id": message.id,
+                "auto_delete": False,
+                "attachment_ids": [fields.Command.link(att.id) for att in attachments],
+            })
+        # the reply-to mail.message would compute one by one, computed per sender for all at once
+        reply_to = {}
+        for email_from, ids in by_sender.items():
+            reply_to.update(messages.browse(ids).sudo()._notify_get_reply_to(default=email_from))
+        for vals in vals_list:
+            vals["reply_to"] = reply_to[vals["res_id"]]
+        mails = self.env["mail.mail"].sudo().create(vals_list)
+        for message, mail in zip(messages, mails, strict=True):
+            message.mail_id = mail
 
     @api.model
     def _get_attachments(self, message):
@@ -630,41 +723,67 @@ class CrmFollowupEngine(models.AbstractModel):
         return attachments
 
     @api.model
-    def _send_sms(self, message):
-        """Queue an ``sms.sms`` to the contact's mobile (kept after sending for the delivery status)."""
-        contact = message.contact_id if (message.contact_id.mobile or message.contact_id.phone) \
-            else message.partner_id
-        number = contact._phone_format(fname="mobile") or contact._phone_format(fname="phone") \
-            or contact.mobile or contact.phone
-        message.sms_id = self.env["sms.sms"].sudo().create({
-            "number": number,
-            "partner_id": contact.id,
-            "body": html2plaintext(message.body or "") or message.level_id.name,
-            "state": "outgoing",
-        })
+    def _send_sms(self, messages):
+        """Queue one ``sms.sms`` per communication to the contact's mobile (kept after sending for the
+        delivery status).
+
+        :param messages: ``crm.followup.message`` of channel SMS (one or many)
+        """
+        vals_list = []
+        for message in messages:
+            contact = message.contact_id if (message.contact_id.mobile or message.contact_id.phone) \
+                else message.partner_id
+            number = contact._phone_format(fname="mobile") or contact._phone_format(fname="phone") \
+                or contact.mobile or contact.phone
+            vals_list.append({
+                "number": number,
+                "partner_id": contact.id,
+                "body": html2plaintext(message.body or "") or message.level_id.name,
+                "state": "outgoing",
+            })
+        sms = self.env["sms.sms"].sudo().create(vals_list)
+        for message, one_sms in zip(messages, sms, strict=True):
+            message.sms_id = one_sms
 
     @api.model
-    def _send_letter(self, message):
+    def _send_letter(self, messages):
         """A letter is ready to print (batch print from the list of sent letters)."""
         return True
 
     @api.model
-    def _send_call(self, message):
+    def _send_call(self, messages):
         """A phone task for the collector, on the customer."""
-        self._schedule_call(message)
+        self._schedule_call(messages)
 
     @api.model
-    def _schedule_call(self, message):
-        """Schedule the collector's call on the customer, listing the documents."""
-        level = message.level_id
-        activity_type = level.activity_type_id or self.env.ref(
-            "crm_receivables.mail_activity_type_followup_call", raise_if_not_found=False)
-        message.partner_id.activity_schedule(
-            activity_type_id=activity_type.id if activity_type else False,
-            summary=self.env._("Follow-up call: %(level)s", level=level.name),
-            note=Markup("%s%s") % (escape(level.activity_note or ""), self._get_item_table(message)),
-            user_id=message.user_id.id or self.env.uid,
-        )
+    def _schedule_call(self, messages):
+        """Schedule the collector's call on each customer, listing the documents (one batch of activities).
+
+        :param messages: ``crm.followup.message`` (one or many)
+        """
+        if not messages:
+            return self.env["mail.activity"]
+        if self.env.context.get("mail_activity_automation_skip"):
+            return False
+        default_type = self.env.ref("crm_receivables.mail_activity_type_followup_call", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get("res.partner").id
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for message in messages:
+            level = message.level_id
+            activity_type = level.activity_type_id or default_type or self.env["mail.activity.type"]
+            vals_list.append({
+                # the values res.partner.activity_schedule() would give
+                "activity_type_id": activity_type.id,
+                "summary": self.env._("Follow-up call: %(level)s", level=level.name),
+                "automated": True,
+                "note": Markup("%s%s") % (escape(level.activity_note or ""), self._get_item_table(message)),
+                "date_deadline": today,
+                "res_model_id": model_id,
+                "res_id": message.partner_id.id,
+                "user_id": message.user_id.id or self.env.uid,
+            })
+        return self.env["mail.activity"].create(vals_list)
 
     # ------------------------------------------------------------
     # DELIVERY AND FALLBACK
@@ -707,15 +826,20 @@ class CrmFollowupEngine(models.AbstractModel):
         Message = self.env["crm.followup.message"]
         failed = Message.search([("state", "=", "failed"), ("fallback_id", "=", False), ("channel", "!=", False),
                                  ("line_ids", "!=", False)])
+        if not failed:
+            return Message
+        vals_list = []
         for message in failed:
             excluded = set(followup_tools.parse_channels(message.excluded_channels)) | {message.channel}
-            replacement = Message.create({
+            vals_list.append({
                 "partner_id": message.partner_id.id, "company_id": message.company_id.id,
                 "level_id": message.level_id.id, "excluded_channels": ",".join(sorted(excluded)),
             })
+        replacements = Message.with_context(mail_create_nolog=True).create(vals_list)
+        for message, replacement in zip(failed, replacements, strict=True):
             message.line_ids.message_id = replacement
             message.fallback_id = replacement
-            self._prepare(replacement)
+        self._prepare(replacements)
         return failed.fallback_id
 
     @api.model

@@ -1,8 +1,11 @@
 from datetime import timedelta
 
+from markupsafe import escape
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_amount
+from odoo.tools.mail import generate_tracking_message_id
 
 from .crm_followup_engine import OPEN_STATES
 
@@ -146,6 +149,51 @@ class CrmFollowupMessage(models.Model):
         """One follow-up run, kept for existing callers: see :meth:`crm.followup.engine._run`."""
         return self.env["crm.followup.engine"]._run(partners=partners, batch_size=batch_size,
                                                      auto_commit=auto_commit)
+
+    # ------------------------------------------------------------
+    # TRACKING (in batch: the engine changes thousands of communications at once)
+    # ------------------------------------------------------------
+
+    def _message_track(self, fields_iter, initial_values_dict):
+        """Log the tracked changes of many communications with one ``mail.message`` create.
+
+        ``mail.thread`` logs each record's changes with its own create; the logged messages are the same
+        here (a note with the tracking values, as ``_message_log`` makes it). A single record, a custom log
+        message or author, or a change with a subtype go through ``mail.thread`` unchanged.
+        """
+        if len(self) <= 1 or not fields_iter \
+                or f"mail.tracking.message.{self._name}" in self.env.cr.precommit.data \
+                or f"mail.tracking.author.{self._name}" in self.env.cr.precommit.data:
+            return super()._message_track(fields_iter, initial_values_dict)
+        tracked_fields = self.fields_get(fields_iter, attributes=("string", "type", "selection", "currency_field"))
+        tracking = {}
+        for record in self.exists():
+            tracking[record.id] = record._mail_track(tracked_fields, initial_values_dict[record.id])
+        changed = self.browse([rid for rid, (changes, values) in tracking.items() if changes and values])
+        if any(record._track_subtype({name: initial_values_dict[record.id][name]
+                                      for name in tracking[record.id][0]}) for record in changed):
+            return super()._message_track(fields_iter, initial_values_dict)
+        if changed:
+            author_id, email_from = self._message_compute_author(None, None, raise_on_email=False)
+            base = {
+                "author_id": author_id, "email_from": email_from, "model": self._name,
+                "record_alias_domain_id": False, "record_company_id": False, "record_name": False,
+                "message_type": "notification", "is_internal": True, "subject": False,
+                "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+                "email_add_signature": False, "partner_ids": False, "attachment_ids": False,
+                "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+            }
+            logs = changed.sudo()._message_create([
+                dict(base, res_id=record.id, message_id=generate_tracking_message_id("message-notify"),
+                     body=escape(record._track_get_default_log_message(tracking[record.id][0]) or ""))
+                for record in changed
+            ])
+            # the tracking values of all the notes in one create (commands ``(0, 0, values)``)
+            self.env["mail.tracking.value"].sudo().create([
+                dict(command[2], mail_message_id=log.id)
+                for record, log in zip(changed, logs, strict=True) for command in tracking[record.id][1]
+            ])
+        return tracking
 
     def _crm_followup_item_table(self):
         """HTML list of the documents of the communication (for templates and letters)."""

@@ -1,5 +1,6 @@
 import base64
 import secrets
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytz
@@ -12,6 +13,8 @@ from ..tools import selfservice as selfservice_tools
 
 DEFAULT_TOKEN_DAYS = 30
 DEFAULT_PROMISE_DAYS = 30
+#: key of ``cr.cache`` holding the links prepared for a batch of reminders
+PREFETCH_KEY = "crm_selfservice_token_prefetch"
 # the form fields the actions read (anything else posted is ignored)
 FORM_FIELDS = ("line_ids", "line_id", "amount", "promised_date", "reason", "when", "phone", "note", "statement_id",
                "name", "balance")
@@ -106,6 +109,9 @@ class CrmSelfServiceToken(models.Model):
         message = origin if origin is not None and origin._name == "crm.followup.message" and origin.id else None
         now = fields.Datetime.now()
         if message:
+            prefetched = self.env.cr.cache.get(PREFETCH_KEY, {}).get((message.id, partner.id, company.id))
+            if prefetched:  # created or found in batch by _crm_prefetch_for_messages
+                return Token.browse(prefetched)
             existing = Token.search([("message_id", "=", message.id), ("partner_id", "=", partner.id),
                                      ("company_id", "=", company.id), ("date_expiry", ">", now)], limit=1)
             if existing:
@@ -119,6 +125,49 @@ class CrmSelfServiceToken(models.Model):
             "date_expiry": now + timedelta(days=expiry_days or DEFAULT_TOKEN_DAYS),
             "message_id": message.id if message else False,
         })
+
+    @api.model
+    @contextmanager
+    def _crm_prefetch_for_messages(self, messages):
+        """While rendering the reminders ``messages`` at once: their links, found or created in two queries,
+        are what :meth:`_crm_get_or_create` returns for them (instead of a search and a create each).
+
+        :param messages: ``crm.followup.message`` records
+        """
+        Token = self.sudo()
+        now = fields.Datetime.now()
+        found = {}
+        if messages.ids:
+            for token in Token.search([("message_id", "in", messages.ids), ("date_expiry", ">", now)],
+                                      order="id"):
+                found.setdefault((token.message_id.id, token.partner_id.id, token.company_id.id), token.id)
+        vals_list = []
+        keys = []
+        policies = {}
+        for message in messages:
+            partner = message.partner_id.commercial_partner_id
+            key = (message.id, partner.id, message.company_id.id)
+            if key in found or key in keys:
+                continue
+            company = message.company_id
+            if company not in policies:  # the company's default, read once
+                policies[company] = self.env["crm.followup.policy"].sudo()._get_company_default(company)
+            # as _crm_get_policy: the customer's own policy, else the company's default
+            policy = partner.with_company(company).sudo().crm_followup_policy_id or policies[company]
+            vals_list.append({
+                "partner_id": partner.id,
+                "company_id": message.company_id.id,
+                "date_expiry": now + timedelta(days=(policy.selfservice_token_days if policy else 0)
+                                               or DEFAULT_TOKEN_DAYS),
+                "message_id": message.id,
+            })
+            keys.append(key)
+        found.update(zip(keys, Token.create(vals_list).ids, strict=True))
+        self.env.cr.cache[PREFETCH_KEY] = found
+        try:
+            yield
+        finally:
+            self.env.cr.cache.pop(PREFETCH_KEY, None)
 
     def _crm_get_url(self):
         """Absolute URL of the page of this link."""

@@ -12,6 +12,7 @@ from . import (
     test_followup_delivery,
     test_followup_delivery_sync,
     test_followup_items,
+    test_followup_speed,
     test_followup_tour,
     test_import_1c,
     test_import_1c_items,

@@ -317,11 +317,12 @@ class TestFollowupIdempotency(TestFollowupCommon):
         original = Engine._send_email
         calls = []
 
-        def crashing(engine, message):
-            calls.append(message.id)
-            if len(calls) > 3:
+        def crashing(engine, messages):
+            # the hook sends a whole batch at once (3 communications): the worker dies on the second batch
+            calls.append(messages.ids)
+            if len(calls) > 1:
                 raise RuntimeError("worker killed")
-            return original(engine, message)
+            return original(engine, messages)
 
         Engine._send_email = crashing
         crashed = False
