@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..const import DIRECTIONS, TELEPHONY_PROVIDERS
 from ..tools import mango as mango_tools
 from ..tools import phone as phone_tools
 from ..tools import telephony
@@ -16,9 +17,7 @@ from ..tools import zadarma as zadarma_tools
 
 _logger = logging.getLogger(__name__)
 
-PROVIDERS = [("mango", "Mango Office"), ("zadarma", "Zadarma")]
 CALL_STATES = [("ringing", "Ringing"), ("answered", "Answered"), ("missed", "Missed")]
-DIRECTIONS = [("incoming", "Incoming"), ("outgoing", "Outgoing")]
 PROVIDER_TIMEOUT = 10
 SCREEN_POP = "crm_receivables/screen_pop"
 EVENT_KINDS = [("ringing", "Ringing"), ("answered", "Answered"), ("ended", "Ended"), ("summary", "Summary"),
@@ -59,7 +58,7 @@ class CrmTelephonyCall(models.Model):
     # FIELDS
     # ------------------------------------------------------------
 
-    provider = fields.Selection(PROVIDERS, required=True, readonly=True)
+    provider = fields.Selection(TELEPHONY_PROVIDERS, required=True, readonly=True)
     call_ref = fields.Char(string="Provider Call ID", required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     state = fields.Selection(CALL_STATES, string="Status", required=True, default="ringing", readonly=True)
@@ -210,7 +209,7 @@ class CrmTelephonyCall(models.Model):
             "state": telephony.outcome(state),
         }
         if not self.partner_id and state["number"]:
-            vals["partner_id"] = self._crm_find_customer(state["number"], company).id
+            vals["partner_id"] = self.env["res.partner"].sudo()._crm_find_by_phone(state["number"], company)[:1].id
         if state["extension"]:
             vals["user_id"] = self.env["res.users"]._crm_find_by_extension([state["extension"]], company).get(
                 state["extension"], self.env["res.users"]).id or self.user_id.id
@@ -223,29 +222,6 @@ class CrmTelephonyCall(models.Model):
     # ------------------------------------------------------------
     # BUSINESS: CUSTOMER LOOK-UP AND CARD
     # ------------------------------------------------------------
-
-    @api.model
-    def _crm_find_customer(self, number, company):
-        """The customer (commercial entity) of one company that has this number, typed in any format.
-
-        Only partners of ``company`` or shared ones (no company) are considered, whoever calls the method.
-
-        :param str number: the number as the exchange reported it
-        :param company: ``res.company`` the call belongs to
-        :return: ``res.partner`` (one commercial partner, the lowest id on ties) or empty
-        """
-        Partner = self.env["res.partner"]
-        region = company.country_id.code or "RU"
-        term = phone_tools.search_term(number, region)
-        if not term:
-            return Partner
-        candidates = Partner.sudo().search([
-            ("phone_mobile_search", "ilike", term), ("company_id", "in", [company.id, False]),
-        ], order="id", limit=200)
-        matching = candidates.filtered(
-            lambda partner: phone_tools.match_numbers(number, [partner.phone, partner.mobile], region)
-        ).commercial_partner_id.filtered(lambda partner: not partner.company_id or partner.company_id == company)
-        return Partner.browse(matching.sorted("id")[:1].ids)
 
     @api.model
     def _crm_customer_card(self, partner):
@@ -393,9 +369,8 @@ class CrmTelephonyCall(models.Model):
         company = self.env.company
         user = self.env.user
         if not company.crm_telephony_provider or not user.crm_pbx_extension:
-            e164 = phone_tools.normalize(number, company.country_id.code or "RU") or "".join(
-                char for char in number if char.isdigit() or char == "+")
-            return {"type": "ir.actions.act_url", "url": f"tel:{e164}", "target": "self"}
+            dial = phone_tools.dial_string(number, company._crm_phone_region())
+            return {"type": "ir.actions.act_url", "url": f"tel:{dial}", "target": "self"}
         self._crm_request_callback(company, user, number)
         return {
             "type": "ir.actions.client", "tag": "display_notification",
@@ -416,9 +391,8 @@ class CrmTelephonyCall(models.Model):
         credentials = company._crm_telephony_credentials(provider)
         if not (credentials["key"] and credentials["secret"]):
             raise UserError(_("The %(provider)s credentials of %(company)s are not set (Settings, Receivables).",
-                              provider=dict(PROVIDERS)[provider], company=company.name))
-        digits = phone_tools.normalize(number, company.country_id.code or "RU") or number
-        digits = "".join(char for char in digits if char.isdigit())
+                              provider=dict(TELEPHONY_PROVIDERS)[provider], company=company.name))
+        digits = phone_tools.dial_digits(number, company._crm_phone_region())
         try:
             if provider == "mango":
                 url, data = mango_tools.callback_request(credentials["url"], credentials["key"],

@@ -7,6 +7,7 @@ from . import (
     test_crm_interaction_mail,
     test_crm_receivables_tour,
     test_followup,
+    test_followup_channels,
     test_followup_delivery,
     test_followup_items,
     test_followup_tour,
