@@ -6,17 +6,12 @@ from markupsafe import Markup
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.crm_receivables.const import COMPLAINT_CHANNELS
+
 from ..const import PRIORITIES
 from ..tools import complaint as complaint_tools
 from ..tools import sla as sla_tools
 
-CHANNELS = [
-    ("phone", "Phone"),
-    ("email", "Email"),
-    ("portal", "Portal"),
-    ("visit", "Visit"),
-    ("letter", "Letter"),
-]
 SLA_STATUSES = [
     (sla_tools.SLA_NONE, "No Deadline"),
     (sla_tools.SLA_OK, "On Time"),
@@ -61,7 +56,7 @@ class CrmComplaint(models.Model):
     contact_id = fields.Many2one("res.partner", index="btree_not_null",
                                  domain="[('commercial_partner_id', '=', commercial_partner_id)]")
     email_from = fields.Char(string="Email", help="The address the complaint came from.")
-    channel = fields.Selection(CHANNELS, required=True, default="phone", tracking=True)
+    channel = fields.Selection(COMPLAINT_CHANNELS, required=True, default="phone", tracking=True)
     type_id = fields.Many2one("crm.complaint.type", required=True, tracking=True, index=True, check_company=True)
     team_id = fields.Many2one(
         "crm.complaint.team", tracking=True, index=True, check_company=True,

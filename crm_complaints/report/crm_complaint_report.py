@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.crm_receivables.const import COMPLAINT_CHANNELS
+
 from ..const import PRIORITIES
 
 
@@ -26,10 +28,7 @@ class CrmComplaintReport(models.Model):
     stage_id = fields.Many2one("crm.complaint.stage", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     priority = fields.Selection(PRIORITIES, readonly=True)
-    channel = fields.Selection(
-        [("phone", "Phone"), ("email", "Email"), ("portal", "Portal"), ("visit", "Visit"), ("letter", "Letter")],
-        readonly=True,
-    )
+    channel = fields.Selection(COMPLAINT_CHANNELS, readonly=True)
     date_open = fields.Datetime(string="Received", readonly=True)
     date_closed = fields.Datetime(string="Closed On", readonly=True)
     deadline = fields.Datetime(readonly=True)

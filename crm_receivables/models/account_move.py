@@ -5,9 +5,14 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     # ------------------------------------------------------------
-    # FOLLOW-UP BLOCKS
+    # FOLLOW-UP: POLICY, HISTORY AND BLOCKS
     # ------------------------------------------------------------
 
+    crm_followup_policy_id = fields.Many2one(
+        "crm.followup.policy", string="Follow-up Policy", copy=False,
+        help="Overrides the customer's and the company's follow-up policy for this invoice.",
+    )
+    crm_followup_line_ids = fields.One2many("crm.followup.line", "move_id", string="Follow-up History")
     crm_followup_block_ids = fields.One2many("crm.followup.block", "move_id", string="Follow-up Blocks")
     crm_followup_blocked = fields.Boolean(
         string="Follow-up Blocked", compute="_compute_crm_followup_blocked",
@@ -35,25 +40,20 @@ class AccountMove(models.Model):
         return [("id", in_operator, query.subselect("move_id"))]
 
     def _crm_followup_block(self, reason, date_end=False, origin=False):
-        """Block the follow-up of these entries: every receivable item of each (a disputed invoice).
+        """Block the follow-up of these entries: every receivable item of each (a disputed invoice); see
+        :meth:`crm.followup.block._crm_block`.
 
-        :param str reason: shown to collectors
-        :param date_end: the follow-up resumes by itself after this date (``False``: until lifted)
-        :param origin: the record on whose behalf the invoices are blocked (``model,id`` reference)
         :return: the new ``crm.followup.block`` records
         """
-        origin_ref = f"{origin._name},{origin.id}" if origin else False
-        return self.env["crm.followup.block"].create([
-            {"move_id": move.id, "reason": reason, "date_end": date_end, "origin_ref": origin_ref}
-            for move in self
-        ])
+        return self.env["crm.followup.block"]._crm_block(self, reason, date_end=date_end, origin=origin)
 
     def _crm_followup_unblock(self, origin=False):
         """Lift the blocks of these entries and of their items (only those of ``origin`` when given)."""
-        domain = [("move_id", "in", self.ids)]
-        if origin:
-            domain.append(("origin_ref", "=", f"{origin._name},{origin.id}"))
-        return self.env["crm.followup.block"].search(domain)._crm_lift()
+        return self.env["crm.followup.block"]._crm_unblock(self, origin=origin)
+
+    def action_crm_followup_block(self):
+        """Open the form of a new follow-up block of this invoice."""
+        return self.env["crm.followup.block"]._crm_action_new(self)
 
     # ------------------------------------------------------------
     # HISTORY: INTERACTIONS AND PAYMENT PROMISES
@@ -66,28 +66,6 @@ class AccountMove(models.Model):
     crm_has_broken_promise = fields.Boolean(
         related="commercial_partner_id.crm_has_broken_promise", string="Customer Broke a Promise",
     )
-
-    # ------------------------------------------------------------
-    # FOLLOW-UP
-    # ------------------------------------------------------------
-
-    crm_followup_policy_id = fields.Many2one(
-        "crm.followup.policy", string="Follow-up Policy", copy=False,
-        help="Overrides the customer's and the company's follow-up policy for this invoice.",
-    )
-    crm_followup_line_ids = fields.One2many("crm.followup.line", "move_id", string="Follow-up History")
-
-    def action_crm_followup_block(self):
-        """Open the form of a new follow-up block of this invoice."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Block Follow-up"),
-            "res_model": "crm.followup.block",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_move_id": self.id},
-        }
 
     def _crm_get_receivable_items(self):
         """The items these entries put on the customer's receivable (debit side): what a promise can cover.

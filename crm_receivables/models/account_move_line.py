@@ -88,11 +88,9 @@ class AccountMoveLine(models.Model):
         :return: ``{line_id: (document number, document date)}`` (items of no 1C document are absent)
         """
         ids = [line_id for line_id in self.ids if line_id]
-        if not ids or "crm.import.1c.document" not in self.env:
+        if not ids:
             return {}
         Document = self.env["crm.import.1c.document"].sudo()
-        if "move_line_ids" not in Document._fields:
-            return {}
         result = {}
         for document in Document.search([("move_line_ids", "in", ids)]):
             for line_id in set(document.move_line_ids.ids) & set(ids):
@@ -135,35 +133,14 @@ class AccountMoveLine(models.Model):
         return self.env["crm.followup.policy"]._get_company_default(self.company_id)
 
     def _crm_followup_block(self, reason, date_end=False, origin=False):
-        """Block the follow-up of these items only (not the other items of their entries).
-
-        :param str reason: shown to collectors
-        :param date_end: the follow-up resumes by itself after this date (``False``: until lifted)
-        :param origin: the record on whose behalf the items are blocked
-        :return: the new ``crm.followup.block`` records
-        """
-        origin_ref = f"{origin._name},{origin.id}" if origin else False
-        return self.env["crm.followup.block"].create([
-            {"move_id": line.move_id.id, "move_line_id": line.id, "reason": reason, "date_end": date_end,
-             "origin_ref": origin_ref}
-            for line in self
-        ])
+        """Block the follow-up of these items only (not the other items of their entries); see
+        :meth:`crm.followup.block._crm_block`."""
+        return self.env["crm.followup.block"]._crm_block(self, reason, date_end=date_end, origin=origin)
 
     def _crm_followup_unblock(self, origin=False):
         """Lift the blocks of these items (only those of ``origin`` when given)."""
-        domain = [("move_line_id", "in", self.ids)]
-        if origin:
-            domain.append(("origin_ref", "=", f"{origin._name},{origin.id}"))
-        return self.env["crm.followup.block"].search(domain)._crm_lift()
+        return self.env["crm.followup.block"]._crm_unblock(self, origin=origin)
 
     def action_crm_followup_block(self):
         """Open the form of a new follow-up block of this item."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Block Follow-up"),
-            "res_model": "crm.followup.block",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_move_line_id": self.id, "default_move_id": self.move_id.id},
-        }
+        return self.env["crm.followup.block"]._crm_action_new(self)

@@ -80,6 +80,59 @@ class CrmFollowupBlock(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    @api.model
+    def _crm_block(self, records, reason, date_end=False, origin=False):
+        """Block the follow-up of entries (each with all its items) or of single items: the one place where
+        blocks are created (``account.move._crm_followup_block``, ``account.move.line._crm_followup_block``).
+
+        :param records: ``account.move`` (whole entries) or ``account.move.line`` (these items only)
+        :param str reason: shown to collectors
+        :param date_end: the follow-up resumes by itself after this date (``False``: until lifted)
+        :param origin: the record on whose behalf they are blocked
+        :return: the new ``crm.followup.block`` records
+        """
+        origin_ref = f"{origin._name},{origin.id}" if origin else False
+        items = records._name == "account.move.line"
+        return self.create([
+            {"move_id": record.move_id.id if items else record.id, "move_line_id": items and record.id,
+             "reason": reason, "date_end": date_end, "origin_ref": origin_ref}
+            for record in records
+        ])
+
+    @api.model
+    def _crm_unblock(self, records, origin=False):
+        """Lift the blocks of entries (all their blocks) or of items (the items' own blocks), only those of
+        ``origin`` when given.
+
+        :param records: ``account.move`` or ``account.move.line``
+        :return: True
+        """
+        field = "move_line_id" if records._name == "account.move.line" else "move_id"
+        domain = [(field, "in", records.ids)]
+        if origin:
+            domain.append(("origin_ref", "=", f"{origin._name},{origin.id}"))
+        return self.search(domain)._crm_lift()
+
+    @api.model
+    def _crm_action_new(self, records):
+        """The form of a new block of one entry or one item (the *Block Follow-up* buttons).
+
+        :param records: one ``account.move`` or ``account.move.line``
+        :return: an action
+        """
+        records.ensure_one()
+        context = {"default_move_id": records.move_id.id if records._name == "account.move.line" else records.id}
+        if records._name == "account.move.line":
+            context["default_move_line_id"] = records.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Block Follow-up"),
+            "res_model": "crm.followup.block",
+            "view_mode": "form",
+            "target": "new",
+            "context": context,
+        }
+
     def _crm_lift(self):
         """Lift the blocks (kept for the record, inactive)."""
         self.filtered("active").write({"active": False, "date_lifted": fields.Datetime.now()})

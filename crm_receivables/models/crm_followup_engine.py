@@ -7,7 +7,9 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount, format_date, html2plaintext
 
+from ..const import FOLLOWUP_CHANNELS
 from ..tools import followup as followup_tools
+from ..tools import phone as phone_tools
 from ..tools import scoring as scoring_tools
 from .ir_qweb import BATCH_COMPILE_KEY
 
@@ -38,7 +40,8 @@ class CrmFollowupEngine(models.AbstractModel):
 
     - :meth:`_get_candidate_domain` — which items are followed up;
     - :meth:`_get_item_policy` — the policy of an item;
-    - :meth:`_get_channel_selection` and ``_send_<channel>(messages)`` — add a channel (a messenger);
+    - :meth:`_get_channel_selection` and ``_send_<channel>(messages)`` — add a channel (a messenger): every
+      channel of the selection that has a ``_send_<channel>`` method is registered (:meth:`_get_channels`);
     - :meth:`_get_contact`, :meth:`_get_collector`, :meth:`_get_capabilities` — addressee, collector, what
       is possible;
     - :meth:`_prepare_interaction_values` — the interaction logged for a sent communication;
@@ -233,8 +236,6 @@ class CrmFollowupEngine(models.AbstractModel):
         :param date today: the day of the run
         :return: ``(paused item ids, item ids to escalate)``
         """
-        if "crm.payment.promise" not in self.env:
-            return set(), set()
         promises = self.env["crm.payment.promise"].sudo().search([
             ("partner_id", "in", items.partner_id.commercial_partner_id.ids),
             ("state", "in", ("open", "broken")),
@@ -376,19 +377,27 @@ class CrmFollowupEngine(models.AbstractModel):
 
     @api.model
     def _get_channel_selection(self):
-        """Return the channels a communication can use.
+        """Return the channels a communication can use (the selection of ``crm.followup.message.channel``).
 
-        To add a channel (a messenger), override this method and define ``_send_<channel>(messages)``, which
-        receives all the communications of a sending batch on that channel.
+        To add a channel (a messenger), override this method to append ``(key, label)`` and define
+        ``_send_<key>(messages)``, which receives all the communications of a sending batch on that channel
+        (and, for the channel's opt-outs, extend :meth:`_get_capabilities`). Out of the box:
+        :data:`~odoo.addons.crm_receivables.const.FOLLOWUP_CHANNELS`, labelled as interaction channels.
 
         :return: list of ``(key, label)``
         """
-        return [
-            ("email", self.env._("Email")),
-            ("sms", self.env._("SMS")),
-            ("letter", self.env._("Letter")),
-            ("call", self.env._("Phone Call")),
-        ]
+        labels = dict(self.env["crm.interaction"]._fields["channel"]._description_selection(self.env))
+        return [(key, labels[key]) for key in FOLLOWUP_CHANNELS]
+
+    @api.model
+    def _get_channels(self):
+        """The registered channels: those of :meth:`_get_channel_selection` that have a ``_send_<channel>``
+        method, in their order (the fallback order of :func:`~..tools.followup.choose_channel`).
+
+        :return: tuple of channel keys
+        """
+        return tuple(key for key, _label in self._get_channel_selection()
+                     if callable(getattr(self, f"_send_{key}", None)))
 
     @api.model
     def _prepare(self, messages, excluded=()):
@@ -404,14 +413,16 @@ class CrmFollowupEngine(models.AbstractModel):
             return
         now = fields.Datetime.now()
         labels = dict(self._get_channel_selection())
+        channels = self._get_channels()
         for message in messages:
             partner = message.partner_id
             contact = self._get_contact(message)
-            excluded_all = set(followup_tools.parse_channels(message.excluded_channels)) | set(excluded)
+            excluded_all = set(followup_tools.parse_channels(message.excluded_channels, channels)) | set(excluded)
             # the contact's channels, else the customer's; ordered by response when the policy follows the score
-            preferences = contact._crm_followup_channel_preferences(message.level_id.policy_id)
+            preferences = contact._crm_followup_channel_preferences(message.level_id.policy_id, channels)
             channel, reasons = followup_tools.choose_channel(
                 preferences, self._get_capabilities(message, contact), excluded=excluded_all,
+                fallback_order=channels,
             )
             note = "; ".join(f"{labels.get(ch, ch)}: {reason}" for ch, reason in reasons)
             vals = {
@@ -623,12 +634,13 @@ class CrmFollowupEngine(models.AbstractModel):
 
         :return: dict of ``crm.interaction`` values
         """
+        interaction_channels = self.env["crm.interaction"]._fields["channel"].get_values(self.env)
         return {
             "partner_id": message.partner_id.id,
             "contact_id": message.contact_id.id if message.contact_id != message.partner_id else False,
             "company_id": message.company_id.id,
             "user_id": message.user_id.id,
-            "channel": message.channel if message.channel in ("email", "sms", "letter", "call") else "other",
+            "channel": message.channel if message.channel in interaction_channels else "other",
             "direction": "outgoing",
             "summary": self.env._("Follow-up: %(level)s (%(amount)s)", level=message.level_id.name,
                                   amount=message.amount_text),
@@ -733,8 +745,8 @@ class CrmFollowupEngine(models.AbstractModel):
         for message in messages:
             contact = message.contact_id if (message.contact_id.mobile or message.contact_id.phone) \
                 else message.partner_id
-            number = contact._phone_format(fname="mobile") or contact._phone_format(fname="phone") \
-                or contact.mobile or contact.phone
+            region = contact.country_id.code or message.company_id._crm_phone_region()
+            number = phone_tools.first_valid([contact.mobile, contact.phone], region) or contact.mobile or contact.phone
             vals_list.append({
                 "number": number,
                 "partner_id": contact.id,
@@ -828,9 +840,10 @@ class CrmFollowupEngine(models.AbstractModel):
                                  ("line_ids", "!=", False)])
         if not failed:
             return Message
+        channels = self._get_channels()
         vals_list = []
         for message in failed:
-            excluded = set(followup_tools.parse_channels(message.excluded_channels)) | {message.channel}
+            excluded = set(followup_tools.parse_channels(message.excluded_channels, channels)) | {message.channel}
             vals_list.append({
                 "partner_id": message.partner_id.id, "company_id": message.company_id.id,
                 "level_id": message.level_id.id, "excluded_channels": ",".join(sorted(excluded)),

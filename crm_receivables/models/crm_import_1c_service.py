@@ -7,9 +7,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 from odoo.tools.misc import split_every
 
-from odoo.addons.phone_validation.tools import phone_validation
-
 from ..tools import onec_identity, onec_layout, onec_reader
+from ..tools import phone as phone_tools
 from ..tools.onec_values import OnecError
 
 #: File rows parsed, checked and stored in the preview table together: memory holds one batch, never the file.
@@ -317,18 +316,9 @@ class CrmImport1cService(models.AbstractModel):
         session.invalidate_recordset(["line_ids"])
         session.mapping_ids.unlink()
 
-    def _get_phone_country(self):
-        """Country of the phone numbers in 1C files: Russia (numbers with +code keep their own)."""
+    def _get_inn_country(self):
+        """Country of a new customer that has an ИНН (a Russian tax number): Russia."""
         return self.env.ref("base.ru")
-
-    def _normalize_phone(self, number, country):
-        """E.164 form of a phone from 1C, ``""`` when it is no valid number."""
-        if not number:
-            return ""
-        formatted = phone_validation.phone_format(
-            number, country.code, country.phone_code, force_format="E164", raise_exception=False,
-        )
-        return formatted if formatted and formatted.startswith("+") else ""
 
     def _partner_key(self, record, phone, name_key):
         """Identity of the customer of a row within the file: ИНН+КПП, else e-mail, phone, normalised name."""
@@ -364,7 +354,7 @@ class CrmImport1cService(models.AbstractModel):
         Currency = self.env["res.currency"].with_context(active_test=False)
         currencies = Currency.search_fetch([], ["name", "rounding"])
         return {
-            "country": self._get_phone_country(),
+            "phone_region": session.company_id._crm_phone_region(),
             "phones": {},
             "currencies": {currency.name: currency.id for currency in currencies},
             "rounding": {currency.id: currency.rounding for currency in currencies},
@@ -378,7 +368,7 @@ class CrmImport1cService(models.AbstractModel):
         """Values of the preview row of a record: what the file says, normalised, and its error if any."""
         phone = cache["phones"].get(record.phone)
         if phone is None:
-            phone = cache["phones"][record.phone] = self._normalize_phone(record.phone, cache["country"])
+            phone = cache["phones"][record.phone] = phone_tools.normalize(record.phone, cache["phone_region"]) or ""
         error = record.error
         # a customer balance without a currency column: the currency of its documents, decided with them
         currency_id = None if record.kind == "balance" else session.company_id.currency_id.id
@@ -862,7 +852,7 @@ class CrmImport1cService(models.AbstractModel):
             return {}
         # as Odoo's own import does by default: no field tracking, no "created" message per customer
         Partner = self.env["res.partner"].with_context(tracking_disable=True)
-        country = self._get_phone_country()
+        country = self._get_inn_country()
         keys, partner_ids = [], []
         for batch in split_every(PARTNER_BATCH, rows, list):
             partners = Partner.create([self._prepare_partner_vals(row[1:], country) for row in batch])

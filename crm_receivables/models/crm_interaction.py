@@ -1,19 +1,7 @@
 from odoo import api, fields, models
 
-CHANNELS = [
-    ("call", "Phone Call"),
-    ("meeting", "Meeting"),
-    ("email", "Email"),
-    ("sms", "SMS"),
-    ("letter", "Letter"),
-    ("messenger", "Messenger"),
-    ("visit", "Visit"),
-    ("other", "Other"),
-]
-DIRECTIONS = [
-    ("outgoing", "Outgoing"),
-    ("incoming", "Incoming"),
-]
+from ..const import DIRECTIONS, INTERACTION_CHANNELS
+
 SOURCES = [
     ("manual", "Logged by Hand"),
     ("mail", "Email in the Chatter"),
@@ -55,7 +43,7 @@ class CrmInteraction(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True,
                                  default=lambda self: self.env.company)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
-    channel = fields.Selection(CHANNELS, required=True, default="call", tracking=True)
+    channel = fields.Selection(INTERACTION_CHANNELS, required=True, default="call", tracking=True)
     direction = fields.Selection(DIRECTIONS, required=True, default="outgoing")
     summary = fields.Char(required=True)
     note = fields.Html(string="Details")

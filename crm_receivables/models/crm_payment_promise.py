@@ -13,8 +13,6 @@ PROMISE_STATES = [
     ("broken", "Broken"),
     ("cancel", "Cancelled"),
 ]
-# share of a promise counted as kept, per judged state (the kept-rate is the average)
-KEPT_SCORES = {"kept": 100.0, "partial": 50.0, "broken": 0.0}
 
 
 class CrmPaymentPromise(models.Model):
@@ -114,7 +112,7 @@ class CrmPaymentPromise(models.Model):
     @api.depends("state")
     def _compute_kept_score(self):
         for promise in self:
-            promise.kept_score = KEPT_SCORES.get(promise.state, 0.0)
+            promise.kept_score = promise_tools.kept_score(promise.state)
 
     @api.depends("line_ids")
     def _compute_move_ids(self):

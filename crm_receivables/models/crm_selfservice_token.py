@@ -368,8 +368,7 @@ class CrmSelfServiceToken(models.Model):
         else a receivables manager of the company."""
         self.ensure_one()
         partner = self.partner_id.with_company(self.company_id)
-        collector = partner["crm_collector_id"] if "crm_collector_id" in partner._fields else False
-        collector = collector or partner.user_id or self.message_id.user_id
+        collector = partner._crm_get_collector() or self.message_id.user_id
         if not collector:
             group = self.env.ref("crm_receivables.crm_receivables_group_manager")
             collector = group.sudo().users.filtered(

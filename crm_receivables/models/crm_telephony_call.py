@@ -9,6 +9,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
+from ..const import DIRECTIONS, TELEPHONY_PROVIDERS
 from ..tools import click_to_call, telephony
 from ..tools import mango as mango_tools
 from ..tools import phone as phone_tools
@@ -16,11 +17,9 @@ from ..tools import zadarma as zadarma_tools
 
 _logger = logging.getLogger(__name__)
 
-PROVIDERS = [("mango", "Mango Office"), ("zadarma", "Zadarma")]
 # calls reported to our own JSON endpoint (controllers/pbx.py) are stored too: the call id makes them idempotent
-CALL_SOURCES = [*PROVIDERS, ("pbx", "Telephone Exchange (JSON)")]
+CALL_SOURCES = [*TELEPHONY_PROVIDERS, ("pbx", "Telephone Exchange (JSON)")]
 CALL_STATES = [("ringing", "Ringing"), ("answered", "Answered"), ("missed", "Missed")]
-DIRECTIONS = [("incoming", "Incoming"), ("outgoing", "Outgoing")]
 PROVIDER_TIMEOUT = 10
 SCREEN_POP = "crm_receivables/screen_pop"
 EVENT_KINDS = [("ringing", "Ringing"), ("answered", "Answered"), ("ended", "Ended"), ("summary", "Summary"),
@@ -251,7 +250,7 @@ class CrmTelephonyCall(models.Model):
             "state": telephony.outcome(state),
         }
         if not self.partner_id and state["number"]:
-            vals["partner_id"] = self._crm_find_customer(state["number"], company).id
+            vals["partner_id"] = self.env["res.partner"].sudo()._crm_find_by_phone(state["number"], company)[:1].id
         if state["extension"]:
             vals["user_id"] = self.env["res.users"]._crm_find_by_extension([state["extension"]], company).get(
                 state["extension"], self.env["res.users"]).id or self.user_id.id
@@ -264,29 +263,6 @@ class CrmTelephonyCall(models.Model):
     # ------------------------------------------------------------
     # BUSINESS: CUSTOMER LOOK-UP AND CARD
     # ------------------------------------------------------------
-
-    @api.model
-    def _crm_find_customer(self, number, company):
-        """The customer (commercial entity) of one company that has this number, typed in any format.
-
-        Only partners of ``company`` or shared ones (no company) are considered, whoever calls the method.
-
-        :param str number: the number as the exchange reported it
-        :param company: ``res.company`` the call belongs to
-        :return: ``res.partner`` (one commercial partner, the lowest id on ties) or empty
-        """
-        Partner = self.env["res.partner"]
-        region = company.country_id.code or "RU"
-        term = phone_tools.search_term(number, region)
-        if not term:
-            return Partner
-        candidates = Partner.sudo().search([
-            ("phone_mobile_search", "ilike", term), ("company_id", "in", [company.id, False]),
-        ], order="id", limit=200)
-        matching = candidates.filtered(
-            lambda partner: phone_tools.match_numbers(number, [partner.phone, partner.mobile], region)
-        ).commercial_partner_id.filtered(lambda partner: not partner.company_id or partner.company_id == company)
-        return Partner.browse(matching.sorted("id")[:1].ids)
 
     @api.model
     def _crm_customer_card(self, partner):
@@ -455,7 +431,7 @@ class CrmTelephonyCall(models.Model):
             raise AccessError(_("Only internal users can place calls."))
         record = self._crm_click_to_call_record(res_model, res_id)
         company = self.env.company
-        dial = click_to_call.dial_number(number, company.country_id.code or "RU")
+        dial = click_to_call.dial_number(number, company._crm_phone_region())
         if not dial:
             raise UserError(_("%(number)s is not a phone number.", number=number or ""))
         if click_to_call.mode(company.crm_telephony_provider, user.crm_pbx_extension) == "tel":
@@ -513,9 +489,8 @@ class CrmTelephonyCall(models.Model):
         credentials = company._crm_telephony_credentials(provider)
         if not (credentials["key"] and credentials["secret"]):
             raise UserError(_("The %(provider)s credentials of %(company)s are not set (Settings, Receivables).",
-                              provider=dict(PROVIDERS)[provider], company=company.name))
-        dial = click_to_call.dial_number(number, company.country_id.code or "RU") or number
-        digits = click_to_call.provider_digits(dial)
+                              provider=dict(TELEPHONY_PROVIDERS)[provider], company=company.name))
+        digits = phone_tools.dial_digits(number, company._crm_phone_region())
         try:
             if provider == "mango":
                 url, data = mango_tools.callback_request(credentials["url"], credentials["key"],

@@ -3,11 +3,12 @@ import secrets
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..const import TELEPHONY_PROVIDERS
 from ..tools import mango as mango_tools
+from ..tools import phone as phone_tools
 from ..tools import smsru as smsru_tools
 from ..tools import zadarma as zadarma_tools
 
-TELEPHONY_PROVIDERS = [("mango", "Mango Office"), ("zadarma", "Zadarma")]
 SMS_GATEWAYS = [("iap", "Odoo IAP"), ("smsru", "SMS.ru")]
 
 
@@ -31,6 +32,15 @@ class ResCompany(models.Model):
         help="Secret the telephone exchange sends to log calls of this company as interactions "
              "(empty: the telephony endpoint refuses every call).",
     )
+
+    def _crm_phone_region(self):
+        """The region in which the numbers of this company's customers are read when they have no
+        international prefix: the company's country (see :mod:`..tools.phone`).
+
+        :return: ISO country code (``"RU"``)
+        """
+        self.ensure_one()
+        return phone_tools.region_for(self.country_id.code)
 
     def action_crm_regenerate_pbx_token(self):
         """Generate the PBX token, or replace it (the old one stops working at once)."""

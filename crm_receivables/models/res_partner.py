@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, format_amount
 
+from ..const import FOLLOWUP_CHANNEL_SELECTION
 from ..tools import followup as followup_tools
 from ..tools import phone as phone_tools
 from ..tools import promise as promise_tools
@@ -18,43 +19,15 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # ------------------------------------------------------------
-    # HISTORY / PARTNER 360
+    # FIELDS
     # ------------------------------------------------------------
 
+    # --- history / partner 360 ---
     interaction_ids = fields.One2many("crm.interaction", "partner_id", string="Interactions")
     interaction_count = fields.Integer(compute="_compute_interaction_count", groups="base.group_user")
     crm_promise_ids = fields.One2many("crm.payment.promise", "partner_id", string="Payment Promises")
     crm_open_promise_ids = fields.One2many("crm.payment.promise", "partner_id", string="Open Promises",
                                            domain=[("state", "=", "open")])
-
-    def _compute_interaction_count(self):
-        """Counted on the commercial entity, in one grouped query for the whole batch."""
-        commercial = self.commercial_partner_id
-        counts = dict(self.env["crm.interaction"]._read_group(
-            [("partner_id", "in", commercial.ids)], ["partner_id"], ["__count"],
-        ))
-        for partner in self:
-            partner.interaction_count = counts.get(partner.commercial_partner_id, 0)
-
-    def action_view_interactions(self):
-        """Open the customer's interaction history (smart button)."""
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("crm_receivables.crm_interaction_action")
-        commercial = self.commercial_partner_id
-        action["domain"] = [("partner_id", "=", commercial.id)]
-        action["context"] = {"default_partner_id": commercial.id}
-        return action
-
-    def _crm_get_open_promises(self):
-        """Open payment promises of these customers (on their commercial entities).
-
-        :return: ``crm.payment.promise`` recordset, earliest promised date first
-        """
-        return self.env["crm.payment.promise"].search(
-            [("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "open")],
-            order="promised_date, id",
-        )
-
     crm_promise_open_count = fields.Integer(
         string="Number of Open Promises", compute="_compute_crm_promise_stats", groups="base.group_user")
     crm_promise_kept_rate = fields.Float(
@@ -86,6 +59,88 @@ class ResPartner(models.Model):
     crm_next_activity_summary = fields.Char(
         string="Next Action", compute="_compute_crm_next_activity", groups="base.group_user",
         help="The earliest planned activity on the customer, its interactions or promises.")
+
+    # --- 1c import ---
+    crm_kpp = fields.Char(string="KPP", help="Russian tax registration reason code; branches of one company "
+                                             "share the INN and differ by KPP.")
+
+    # --- follow-up ---
+    crm_followup_policy_id = fields.Many2one(
+        "crm.followup.policy", string="Follow-up Policy", company_dependent=True,
+        help="Overrides the company's default follow-up policy for this customer.",
+    )
+    crm_followup_channels = fields.Char(
+        string="Follow-up Channels",
+        help="Preferred channels in order, comma-separated: email, sms, letter, call. "
+             "Empty: email, then SMS, letter and a call task.",
+    )
+    crm_followup_quiet_start = fields.Float(string="Quiet Hours From",
+                                            help="No email or SMS from this hour (customer's timezone).")
+    crm_followup_quiet_end = fields.Float(string="Quiet Hours To")
+    crm_followup_quiet_days = fields.Char(string="Quiet Days",
+                                          help="ISO weekdays without email or SMS, e.g. 6,7 for the weekend.")
+    crm_followup_message_ids = fields.One2many("crm.followup.message", "partner_id",
+                                               string="Follow-up Communications")
+    crm_statement_ids = fields.One2many("crm.statement", "partner_id", string="Statements")
+
+    # --- collections workbench: collector, behaviour score, credit hold ---
+    crm_collector_id = fields.Many2one(
+        "res.users", string="Collector", index="btree_not_null", tracking=True,
+        domain="[('share', '=', False)]",
+        help="Who chases this customer's debt; empty: the salesperson.",
+    )
+    crm_score = fields.Float(string="Behaviour Score", readonly=True, copy=False, groups="base.group_user",
+                             help="0-100 from the payment history of the last year (recomputed every night "
+                                  "and after payments).")
+    crm_score_class = fields.Selection(SCORE_CLASSES, string="Payer Class", readonly=True, copy=False,
+                                       index="btree_not_null", groups="base.group_user",
+                                       help="A: pays on time … D: pays very late or not at all.")
+    crm_score_reason = fields.Char(string="Why This Class", readonly=True, copy=False, groups="base.group_user")
+    crm_score_date = fields.Datetime(string="Scored On", readonly=True, copy=False, groups="base.group_user")
+    crm_score_dirty = fields.Boolean(readonly=True, copy=False, index="btree_not_null", groups="base.group_user",
+                                     help="A payment was reconciled since the last scoring.")
+    crm_channel_response = fields.Char(
+        string="Response by Channel", readonly=True, copy=False, groups="base.group_user",
+        help="Reminders answered by a payment / sent, per channel, e.g. sms=2/3.")
+    crm_preferred_channel = fields.Selection(
+        FOLLOWUP_CHANNEL_SELECTION,
+        string="Answers Best To", readonly=True, copy=False, groups="base.group_user",
+        help="The channel whose reminders this customer answers best with a payment.")
+    crm_credit_hold_reason = fields.Text(
+        string="Credit Hold", compute="_compute_crm_credit_hold_reason", groups="base.group_user",
+        help="Why new sales on credit to this customer are held (empty: no hold).")
+
+    # ------------------------------------------------------------
+    # HISTORY / PARTNER 360
+    # ------------------------------------------------------------
+
+    def _compute_interaction_count(self):
+        """Counted on the commercial entity, in one grouped query for the whole batch."""
+        commercial = self.commercial_partner_id
+        counts = dict(self.env["crm.interaction"]._read_group(
+            [("partner_id", "in", commercial.ids)], ["partner_id"], ["__count"],
+        ))
+        for partner in self:
+            partner.interaction_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_interactions(self):
+        """Open the customer's interaction history (smart button)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("crm_receivables.crm_interaction_action")
+        commercial = self.commercial_partner_id
+        action["domain"] = [("partner_id", "=", commercial.id)]
+        action["context"] = {"default_partner_id": commercial.id}
+        return action
+
+    def _crm_get_open_promises(self):
+        """Open payment promises of these customers (on their commercial entities).
+
+        :return: ``crm.payment.promise`` recordset, earliest promised date first
+        """
+        return self.env["crm.payment.promise"].search(
+            [("partner_id", "in", self.commercial_partner_id.ids), ("state", "=", "open")],
+            order="promised_date, id",
+        )
 
     def _compute_crm_promise_stats(self):
         """Promise counters and kept-rate of the commercial entities: one grouped query for the batch."""
@@ -210,9 +265,14 @@ class ResPartner(models.Model):
 
     @api.constrains("vat", "country_id")
     def _check_crm_inn(self):
-        """A Russian customer's tax ID is an ИНН: 10 or 12 digits with valid check digits."""
+        """A Russian customer's tax ID is an ИНН: 10 or 12 digits with valid check digits.
+
+        The check digits are stdnum's (``tools/ru_ids``). When Odoo's ``base_vat`` is installed it checks the
+        tax ID of partners in Russia itself, so only partners without a country (1C customers) are left here.
+        """
+        base_vat_checks = hasattr(self, "check_vat_ru")
         for partner in self:
-            if not partner.vat or (partner.country_id and partner.country_id.code != "RU"):
+            if not partner.vat or (partner.country_id and (partner.country_id.code != "RU" or base_vat_checks)):
                 continue
             inn = ru_ids.normalize_inn(partner.vat)
             if not inn.isdigit():
@@ -249,11 +309,12 @@ class ResPartner(models.Model):
 
     @api.model
     def _crm_find_by_phone(self, number, company=None):
-        """Customers (commercial entities) having this phone number, typed in any format, as phone or mobile.
+        """Customers (commercial entities) having this phone number, typed in any format, as phone or mobile:
+        the one customer look-up by phone (PBX endpoint, cloud exchanges' calls).
 
         Stored numbers are searched by their national digits (Odoo's ``phone_mobile_search``, indexed), then
-        compared in E.164, the default country being the company's (Russia: ``8 (912) 345-67-89`` is
-        ``+79123456789``).
+        compared in E.164 (:mod:`..tools.phone`), the default region being the company's country (Russia:
+        ``8 (912) 345-67-89`` is ``+79123456789``).
 
         Only the customers of ``company`` (or shared by all companies) are found, whatever the caller's
         rights: telephony endpoints call this as superuser with the company their token belongs to.
@@ -261,22 +322,23 @@ class ResPartner(models.Model):
         :param str number: the number as received
         :param company: ``res.company`` whose customers are searched and whose country is the default
             (current company by default)
-        :return: ``res.partner`` recordset of commercial partners, possibly empty
+        :return: ``res.partner`` recordset of commercial partners ordered by id (the first is the one to
+            take when several match), possibly empty
         """
         company = company or self.env.company
-        region = company.country_id.code or "RU"
+        region = company._crm_phone_region()
         term = phone_tools.search_term(number, region)
         if not term:
             return self.browse()
         candidates = self.search([
             ("phone_mobile_search", "ilike", term), ("company_id", "in", [company.id, False]),
-        ], limit=200)
+        ], order="id", limit=200)
         matching = candidates.filtered(
             lambda partner: phone_tools.match_numbers(number, [partner.phone, partner.mobile], region)
         )
         return matching.commercial_partner_id.filtered(
             lambda partner: not partner.company_id or partner.company_id == company
-        )
+        ).sorted("id")
 
     def action_view_payment_promises(self):
         """Open the customer's payment promises (smart button)."""
@@ -295,33 +357,8 @@ class ResPartner(models.Model):
         return action
 
     # ------------------------------------------------------------
-    # 1C IMPORT
-    # ------------------------------------------------------------
-
-    crm_kpp = fields.Char(string="KPP", help="Russian tax registration reason code; branches of one company "
-                                             "share the INN and differ by KPP.")
-
-    # ------------------------------------------------------------
     # FOLLOW-UP
     # ------------------------------------------------------------
-
-    crm_followup_policy_id = fields.Many2one(
-        "crm.followup.policy", string="Follow-up Policy", company_dependent=True,
-        help="Overrides the company's default follow-up policy for this customer.",
-    )
-    crm_followup_channels = fields.Char(
-        string="Follow-up Channels",
-        help="Preferred channels in order, comma-separated: email, sms, letter, call. "
-             "Empty: email, then SMS, letter and a call task.",
-    )
-    crm_followup_quiet_start = fields.Float(string="Quiet Hours From",
-                                            help="No email or SMS from this hour (customer's timezone).")
-    crm_followup_quiet_end = fields.Float(string="Quiet Hours To")
-    crm_followup_quiet_days = fields.Char(string="Quiet Days",
-                                          help="ISO weekdays without email or SMS, e.g. 6,7 for the weekend.")
-    crm_followup_message_ids = fields.One2many("crm.followup.message", "partner_id",
-                                               string="Follow-up Communications")
-    crm_statement_ids = fields.One2many("crm.statement", "partner_id", string="Statements")
 
     def action_crm_followup_run(self):
         """Run the follow-up of this customer now (button)."""
@@ -340,32 +377,6 @@ class ResPartner(models.Model):
     # ------------------------------------------------------------
     # COLLECTIONS WORKBENCH: COLLECTOR, BEHAVIOUR SCORE, CREDIT HOLD
     # ------------------------------------------------------------
-
-    crm_collector_id = fields.Many2one(
-        "res.users", string="Collector", index="btree_not_null", tracking=True,
-        domain="[('share', '=', False)]",
-        help="Who chases this customer's debt; empty: the salesperson.",
-    )
-    crm_score = fields.Float(string="Behaviour Score", readonly=True, copy=False, groups="base.group_user",
-                             help="0-100 from the payment history of the last year (recomputed every night "
-                                  "and after payments).")
-    crm_score_class = fields.Selection(SCORE_CLASSES, string="Payer Class", readonly=True, copy=False,
-                                       index="btree_not_null", groups="base.group_user",
-                                       help="A: pays on time … D: pays very late or not at all.")
-    crm_score_reason = fields.Char(string="Why This Class", readonly=True, copy=False, groups="base.group_user")
-    crm_score_date = fields.Datetime(string="Scored On", readonly=True, copy=False, groups="base.group_user")
-    crm_score_dirty = fields.Boolean(readonly=True, copy=False, index="btree_not_null", groups="base.group_user",
-                                     help="A payment was reconciled since the last scoring.")
-    crm_channel_response = fields.Char(
-        string="Response by Channel", readonly=True, copy=False, groups="base.group_user",
-        help="Reminders answered by a payment / sent, per channel, e.g. sms=2/3.")
-    crm_preferred_channel = fields.Selection(
-        [("email", "Email"), ("sms", "SMS"), ("letter", "Letter"), ("call", "Phone Call")],
-        string="Answers Best To", readonly=True, copy=False, groups="base.group_user",
-        help="The channel whose reminders this customer answers best with a payment.")
-    crm_credit_hold_reason = fields.Text(
-        string="Credit Hold", compute="_compute_crm_credit_hold_reason", groups="base.group_user",
-        help="Why new sales on credit to this customer are held (empty: no hold).")
 
     def _crm_get_collector(self):
         """The collector of the customer: its own, else its salesperson (empty recordset when none)."""
@@ -592,7 +603,7 @@ class ResPartner(models.Model):
 
     # --- the score drives the follow-up (hooks for the follow-up engine) ----
 
-    def _crm_followup_channel_preferences(self, policy=None):
+    def _crm_followup_channel_preferences(self, policy=None, channels=None):
         """Channels in the order the follow-up tries them for this customer (or contact).
 
         The customer's own preferences (``crm_followup_channels`` of the contact, else of the company);
@@ -600,16 +611,17 @@ class ResPartner(models.Model):
         with a payment come first and those never answered go last.
 
         :param policy: ``crm.followup.policy`` or ``None``
+        :param channels: the channels that can send (default: ``crm.followup.engine._get_channels()``)
         :return: tuple of channels
         """
         self.ensure_one()
+        known = channels or self.env["crm.followup.engine"]._get_channels()
         commercial = self.commercial_partner_id
-        preferences = followup_tools.parse_channels(self.crm_followup_channels) or \
-            followup_tools.parse_channels(commercial.crm_followup_channels)
+        preferences = followup_tools.parse_channels(self.crm_followup_channels, known) or \
+            followup_tools.parse_channels(commercial.crm_followup_channels, known)
         if not policy or not policy.crm_use_score:
             return preferences
         response = scoring_tools.parse_response(commercial.sudo().crm_channel_response)
-        known = set(followup_tools.CHANNELS)
         return tuple(ch for ch in scoring_tools.channel_order(preferences, response) if ch in known)
 
     def _crm_followup_start_level_offset(self, policy=None):

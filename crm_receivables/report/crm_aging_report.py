@@ -68,12 +68,10 @@ class CrmAgingReport(models.Model):
     def _crm_collector_sql(self):
         """SQL expression of an item's collector, on the commercial partner aliased ``commercial``.
 
-        SWITCH POINT (issue 13, part A): the customer's collector when res.partner has ``crm_collector_id``,
-        falling back to the salesperson; the salesperson alone until then. Override to change the rule.
+        The customer's collector, falling back to the salesperson (as ``res.partner._crm_get_collector``).
+        Override to change the rule.
         """
-        if "crm_collector_id" in self.env["res.partner"]._fields:
-            return SQL("COALESCE(commercial.crm_collector_id, commercial.user_id)")
-        return SQL("commercial.user_id")
+        return SQL("COALESCE(commercial.crm_collector_id, commercial.user_id)")
 
     @api.model
     def _crm_bucket_sql(self, days):

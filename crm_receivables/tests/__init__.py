@@ -9,6 +9,7 @@ from . import (
     test_crm_receivables_tour,
     test_cron_scale,
     test_followup,
+    test_followup_channels,
     test_followup_delivery,
     test_followup_delivery_sync,
     test_followup_items,

@@ -6,17 +6,14 @@
 * :func:`in_quiet_hours` / :func:`next_allowed_time` — the customer's quiet hours and days.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-try:  # Python >= 3.9
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-except ImportError:  # pragma: no cover
-    ZoneInfo = None
-    ZoneInfoNotFoundError = KeyError
+from ..const import FOLLOWUP_CHANNELS
 
-CHANNELS = ("email", "sms", "letter", "call")
-# the fallback order when the customer's preferences are exhausted
-DEFAULT_ORDER = ("email", "sms", "letter", "call")
+# the channels of the follow-up out of the box, in the fallback order when the customer's preferences are
+# exhausted; the engine passes its own registered channels (see ``crm.followup.engine._get_channels``)
+CHANNELS = FOLLOWUP_CHANNELS
 
 
 def pick_level(days_overdue, levels, escalate_from=None):
@@ -61,24 +58,30 @@ def groups_reaching_threshold(entries, minimums, roundings=None):
     }
 
 
-def parse_channels(value):
-    """Parse a customer's channel preferences (``"sms, email"``) into a tuple of known channels."""
+def parse_channels(value, known=CHANNELS):
+    """Parse a customer's channel preferences (``"sms, email"``) into a tuple of known channels.
+
+    :param str value: channels separated by commas or semicolons
+    :param known: the channels that exist (the engine's registered channels); others are dropped
+    :return: tuple of channels, in the order given, without repeats
+    """
     result = []
     for raw in (value or "").replace(";", ",").split(","):
         token = raw.strip().lower()
-        if token in CHANNELS and token not in result:
+        if token in known and token not in result:
             result.append(token)
     return tuple(result)
 
 
-def choose_channel(preferences, capabilities, excluded=(), fallback_order=DEFAULT_ORDER):
+def choose_channel(preferences, capabilities, excluded=(), fallback_order=CHANNELS):
     """Choose the channel of a communication.
 
     :param preferences: the customer's ordered channels (may be empty: the fallback order is used)
     :param dict capabilities: ``{channel: reason or None}``; a reason (``"no email"``, ``"blacklisted"``) makes
         the channel impossible, ``None`` (or a missing key for ``letter``/``call``) makes it possible
     :param excluded: channels that bounced or failed for this communication
-    :param fallback_order: channels tried after the preferences
+    :param fallback_order: channels tried after the preferences: every channel that can send (a channel in
+        neither is never chosen)
     :return: ``(channel, reasons)`` — ``channel`` is ``None`` when nothing is possible; ``reasons`` lists
         ``(channel, reason)`` of the channels skipped on the way, for the collector
     """
@@ -97,7 +100,7 @@ def choose_channel(preferences, capabilities, excluded=(), fallback_order=DEFAUL
 
 
 def _zone(tz_name):
-    if ZoneInfo is None or not tz_name:
+    if not tz_name:
         return UTC
     try:
         return ZoneInfo(tz_name)
@@ -157,8 +160,3 @@ def days_between(due_date, today):
     return (today - due_date).days
 
 
-def to_naive_utc(value):
-    """Helper for callers holding aware datetimes."""
-    if isinstance(value, datetime) and value.tzinfo:
-        return value.astimezone(UTC).replace(tzinfo=None)
-    return value

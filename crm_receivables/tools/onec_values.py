@@ -225,11 +225,6 @@ def parse_document(value):
     return label, match.group("number"), date
 
 
-def looks_like_document(value):
-    """True when a text reads as a document title ("… <number> от <dd.mm.yyyy>")."""
-    return bool(_DOCUMENT.search(clean_text(value)))
-
-
 #: How the settlement documents of 1C start (Бухгалтерия, УТ, КА, ERP), lower-case, ``ё`` read as ``е``.
 DOCUMENT_PREFIXES = (
     "реализация", "поступление", "списание с расчетного счета", "корректировка долга", "корректировка реализации",
@@ -251,7 +246,7 @@ def looks_like_contract(value):
     """True for a contract row of a 1C trial balance: «Основной договор», «Договор № 12 от 01.02.2024»,
     «Без договора», «<Без договора>», «Контракт 7/2026»…
 
-    Checked before :func:`looks_like_document`: «Договор № 12 от 01.02.2024» also reads as a document.
+    Checked before :func:`looks_like_document_row`: «Договор № 12 от 01.02.2024» also reads as a document.
     """
     text = clean_text(value)
     return bool(text) and bool(_CONTRACT.match(text))

@@ -11,8 +11,8 @@ Only ``phone`` and ``direction`` are required; ``duration`` is in seconds.
 
 from datetime import UTC, datetime
 
-DIRECTIONS = ("incoming", "outgoing")
-MAX_DURATION = 24 * 3600
+from .telephony import DIRECTIONS, MAX_DURATION
+
 MAX_TEXT = 500
 
 

@@ -53,14 +53,28 @@ def judge_promise(amount, promised_date, grace_days, today, payments, rounding=0
     return BROKEN
 
 
+# share of a promise counted as kept, per judged state: the one table of the kept-rate
+KEPT_WEIGHTS = {KEPT: 1.0, PARTIAL: 0.5, BROKEN: 0.0}
+
+
+def kept_score(state):
+    """The kept score (0–100) of one promise: 100 kept, 50 partially kept, 0 broken, open or cancelled.
+
+    Averaged over judged promises it is :func:`kept_rate`.
+
+    :param str state: the promise's state
+    :return: float
+    """
+    return 100.0 * KEPT_WEIGHTS.get(state, 0.0)
+
+
 def kept_rate(counts):
     """Share (0–100) of the judged promises that were kept; a partially kept one counts half.
 
     :param dict counts: number of promises per state (open and cancelled ones are ignored)
     :return: the rate rounded to one decimal, or ``None`` when no promise has been judged yet
     """
-    weights = {KEPT: 1.0, PARTIAL: 0.5, BROKEN: 0.0}
-    judged = sum(counts.get(state, 0) for state in weights)
+    judged = sum(counts.get(state, 0) for state in KEPT_WEIGHTS)
     if not judged:
         return None
-    return round(100.0 * sum(counts.get(state, 0) * weight for state, weight in weights.items()) / judged, 1)
+    return round(sum(counts.get(state, 0) * kept_score(state) for state in KEPT_WEIGHTS) / judged, 1)

@@ -1,19 +1,17 @@
 """Russian company identifiers: ИНН (taxpayer number) and КПП (registration reason code).
 
-Pure functions, no ORM. ``normalize_inn`` strips what people type around the digits; ``is_valid_inn``
-checks the length and the check digit(s) as the Federal Tax Service defines them.
+Pure functions, no ORM. The ИНН check digits (10 digits for a company, 12 for an individual entrepreneur)
+are not ours: :func:`is_valid_inn` asks ``python-stdnum`` (``stdnum.ru.inn``, the library Odoo's ``base_vat``
+checks tax numbers with, shipped with Odoo). What neither stdnum nor ``base_vat`` does is kept here: reading
+an ИНН as people and 1C type it (:func:`normalize_inn`: "ИНН: 7708 123-450", a number from Excel) and the
+КПП (:func:`normalize_kpp`, :func:`is_valid_kpp`).
 """
 
 import re
 
-_INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN12_WEIGHTS_11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN12_WEIGHTS_12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
+from stdnum.ru import inn as stdnum_inn
+
 _KPP = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
-
-
-def _check_digit(digits, weights):
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
 
 
 def normalize_inn(value):
@@ -32,18 +30,13 @@ def normalize_inn(value):
 
 
 def is_valid_inn(value):
-    """True for a 10-digit (company) or 12-digit (individual) ИНН with correct check digits."""
+    """True for a 10-digit (company) or 12-digit (individual) ИНН with correct check digits.
+
+    :param value: the ИНН as typed (see :func:`normalize_inn`)
+    :return: bool (the check itself is ``stdnum.ru.inn``)
+    """
     inn = normalize_inn(value)
-    if not inn.isdigit():
-        return False
-    if len(inn) == 10:
-        return _check_digit(inn[:9], _INN10_WEIGHTS) == int(inn[9])
-    if len(inn) == 12:
-        return (
-            _check_digit(inn[:10], _INN12_WEIGHTS_11) == int(inn[10])
-            and _check_digit(inn[:11], _INN12_WEIGHTS_12) == int(inn[11])
-        )
-    return False
+    return inn.isdigit() and len(inn) in (10, 12) and stdnum_inn.is_valid(inn)
 
 
 def normalize_kpp(value):

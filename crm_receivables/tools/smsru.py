@@ -27,7 +27,6 @@ STATUS_TO_STATE = {
     110: ("sent", None),      # read (messengers)
     150: ("error", "not_delivered"),  # no route to this number
 }
-FINAL_STATES = ("sent", "error")
 
 # error code of a send request -> sms.sms failure_type
 SEND_ERROR_TO_FAILURE = {

@@ -22,8 +22,10 @@ A normalised event is a dict::
 
 from datetime import UTC, datetime
 
+from ..const import DIRECTIONS as DIRECTION_SELECTION
+
 KINDS = ("ringing", "answered", "ended", "summary", "recording")
-DIRECTIONS = ("incoming", "outgoing")
+DIRECTIONS = tuple(key for key, _label in DIRECTION_SELECTION)
 MAX_DURATION = 24 * 3600
 MAX_TEXT = 120
 

@@ -38,7 +38,6 @@ SIGNED_FIELDS = {
     "NOTIFY_OUT_END": ("internal", "destination", "call_start"),
     "NOTIFY_RECORD": ("pbx_call_id", "call_id_with_rec"),
 }
-EVENTS = tuple(SIGNED_FIELDS)
 
 
 def _hmac_b64(secret, data):

@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.crm_interaction import CHANNELS, DIRECTIONS
+from ..const import DIRECTIONS, INTERACTION_CHANNELS
 
 
 class CrmInteractionLogWizard(models.TransientModel):
@@ -27,7 +27,7 @@ class CrmInteractionLogWizard(models.TransientModel):
                                 domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'),"
                                        " ('state', '=', 'posted')]")
     sale_order_id = fields.Many2one("sale.order")
-    channel = fields.Selection(CHANNELS, required=True, default="call")
+    channel = fields.Selection(INTERACTION_CHANNELS, required=True, default="call")
     direction = fields.Selection(DIRECTIONS, required=True, default="outgoing")
     outcome_id = fields.Many2one("crm.interaction.outcome",
                                  domain="['|', ('company_id', '=', False), ('company_id', '=', company_id)]")

@@ -41,6 +41,17 @@ def test_parse_channels():
     assert parse_channels(False) == ()
 
 
+def test_an_added_channel_is_chosen():
+    """A channel registered by the engine (not in the built-in tuple) is kept and tried like any other."""
+    channels = ("email", "sms", "letter", "call", "messenger")
+    assert parse_channels("messenger, email") == ("email",), "unknown to the built-in channels"
+    assert parse_channels("messenger, email", channels) == ("messenger", "email")
+    assert choose_channel(("messenger",), {}, fallback_order=channels) == ("messenger", [])
+    everything_impossible = {"email": "a", "sms": "b", "letter": "c", "call": "d"}
+    assert choose_channel((), everything_impossible, fallback_order=channels)[0] == "messenger"
+    assert choose_channel((), everything_impossible)[0] is None, "only registered channels are ever chosen"
+
+
 def test_choose_channel_preferences_first():
     channel, reasons = choose_channel(("sms", "email"), {})
     assert channel == "sms" and reasons == []

@@ -40,3 +40,34 @@ def test_same_number_and_match():
     candidates = ["+7 912 345-67-89", "89123456780", None, "89123456789"]
     assert phone.match_numbers("8 912 345 67 89", candidates) == ["+7 912 345-67-89", "89123456789"]
     assert phone.match_numbers("nonsense", candidates) == []
+
+
+@pytest.mark.parametrize("typed", [
+    "8 (495) 765-43-21", "+7-495-765-43-21", "007 495 765 43 21", "8.495.765.43.21", "8 495 765 43 21",
+    "+7 495 765-43-21 доб. 123", "+7 (495) 765-43-21 ext. 12", "8 495 765 43 21 #123", "+74957654321x55",
+    " +7 495 7654321 ",
+])
+def test_other_spellings_of_a_moscow_landline(typed):
+    assert phone.normalize(typed, "RU") == "+74957654321", "an extension is not part of the number"
+    assert phone.search_term(typed, "RU") == "4957654321"
+
+
+def test_company_country_is_the_default_region():
+    assert phone.region_for("by") == "BY"
+    assert phone.region_for(False) == phone.FALLBACK_REGION == "RU"
+    assert phone.normalize("030 1234567", phone.region_for("DE")) == "+49301234567"
+    assert phone.normalize("030 1234567", phone.region_for("RU")) is None, "not a Russian number"
+    assert phone.normalize("8 (017) 212-34-56", "BY") == "+375172123456", "Belarus: 8 0XX is the trunk prefix"
+    assert phone.normalize("+7 495 765-43-21", "DE") == "+74957654321", "an international number keeps its country"
+    assert phone.same_number("0485 11 22 33", "+32 485 11 22 33", "BE")
+    assert not phone.same_number("0485 11 22 33", "+32 485 11 22 33", "RU")
+
+
+def test_first_valid_and_dial():
+    assert phone.first_valid([False, "12-34", "8 912 345 67 89", "+7 495 765 43 21"], "RU") == "+79123456789"
+    assert phone.first_valid(["", None], "RU") is None
+    assert phone.dial_string("8 (912) 345-67-89", "RU") == "+79123456789"
+    assert phone.dial_string("(101) 22", "RU") == "10122", "an invalid number is dialled as typed"
+    assert phone.dial_string(False) == ""
+    assert phone.dial_digits("8 (912) 345-67-89", "RU") == "79123456789"
+    assert phone.dial_digits("0485 11 22 33", "BE") == "32485112233"

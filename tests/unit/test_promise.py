@@ -54,3 +54,10 @@ def test_paid_by():
 ])
 def test_kept_rate(counts, rate):
     assert promise.kept_rate(counts) == rate
+
+
+def test_kept_score_is_the_rate_of_one_promise():
+    assert [promise.kept_score(state) for state in ("kept", "partial", "broken", "open", "cancel")] == [
+        100.0, 50.0, 0.0, 0.0, 0.0]
+    for state in promise.KEPT_WEIGHTS:
+        assert promise.kept_rate({state: 1}) == promise.kept_score(state)
