@@ -253,7 +253,7 @@ def measure_search(env, measures, SQL):
 
     for q in (50, 95):
         measures.add(f"knowledge search p{q} ({SEARCH_QUERIES} queries)", pct(suggest, q), "s", pct(naive, q),
-                     note="_crm_suggest vs ILIKE on title or body")
+                     note="_crm_suggest (ranked, 10) vs ILIKE on title or body (first 10, unranked)")
 
 
 def measure_import(env, measures, rows):
