@@ -398,13 +398,14 @@ def generate_bench_template(server, template, data_dir, env):
     say(f"benchmark data: installing the addons in {building} (no demo)")
     started = time.monotonic()
     rc = run_logged(odoo_cmd(server, building, data_dir, free_port(), "-i", ",".join(ADDONS), "--without-demo=all",
-                             "--stop-after-init"), RUN_DIR / "bench-install.log")
+                             "--stop-after-init"), RUN_DIR / f"{template}-install.log")
     install_seconds = time.monotonic() - started
     if rc:
-        say(f"install failed (exit {rc}); see {RUN_DIR / 'bench-install.log'}")
+        say(f"install failed (exit {rc}); see {RUN_DIR / f'{template}-install.log'}")
         return rc
-    say(f"benchmark data: generating at BENCH_SCALE={env.get('BENCH_SCALE', '1')} (log: {RUN_DIR / 'bench-data.log'})")
-    with open(RUN_DIR / "bench-data.log", "w", encoding="utf-8") as log:
+    data_log = RUN_DIR / f"{template}-data.log"
+    say(f"benchmark data: generating at BENCH_SCALE={env.get('BENCH_SCALE', '1')} (log: {data_log})")
+    with open(data_log, "w", encoding="utf-8") as log:
         proc = subprocess.Popen([PYTHON, str(BENCH_DIR / "bench_data.py"), "--db", building, "--data-dir",
                                  str(data_dir), "--install-seconds", f"{install_seconds:.1f}"],
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -414,7 +415,7 @@ def generate_bench_template(server, template, data_dir, env):
                 sys.stdout.write(line)
         rc = proc.wait()
     if rc:
-        say(f"generation failed (exit {rc}); see {RUN_DIR / 'bench-data.log'}")
+        say(f"generation failed (exit {rc}); see {data_log}")
         return rc
     server.drop(template)
     server.rename(building, template)
