@@ -137,7 +137,8 @@ def ensure_system_packages():
         _die(f"missing {', '.join(missing)}: install the Debian package(s) (PDF reports need wkhtmltopdf).")
 
 
-def main():
+def build_parser():
+    """The command line of ``./crm`` (argparse)."""
     parser = argparse.ArgumentParser(prog="crm", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -160,9 +161,27 @@ def main():
     test_p.add_argument("--skip", action="append", default=[],
                         choices=["odoo", "i18n", "alone", "pytest", "e2e", "lint"], help="skip a stage (dev only)")
     test_p.add_argument("--keep", action="store_true", help="keep databases and logs afterwards")
-    sub.add_parser("bench", help="run the benchmarks and print their figures")
+    bench_p = sub.add_parser("bench", help="run the benchmarks and print their figures")
+    bench_p.add_argument("--generate", action="store_true",
+                         help="build the benchmark template database again (it is kept between runs)")
+    bench_p.add_argument("--generate-only", action="store_true", help="build the template if needed, measure nothing")
+    bench_p.add_argument("--scale", type=float, default=None, metavar="X",
+                         help="size of the benchmark data (BENCH_SCALE; default 1 = 20,000 customers)")
+    bench_p.add_argument("--template", default=os.environ.get("CRM_BENCH_TEMPLATE", "crm_bench_template"),
+                         help="template database name (default crm_bench_template, or $CRM_BENCH_TEMPLATE)")
+    bench_p.add_argument("--out", default="bench-results.json", help="JSON file of the figures")
+    bench_p.add_argument("--skip", action="append", default=[],
+                         choices=["followup", "card", "search", "import", "analytics", "install"],
+                         help="leave a measure out (repeatable)")
+    bench_p.add_argument("--keep", action="store_true", help="keep the measured copy of the template")
+    bench_p.add_argument("--scripts", action="store_true",
+                         help="run the older self-contained benchmark scripts instead (each builds its own database)")
     sub.add_parser("i18n", help="export .pot files and merge them into ru.po")
-    args = parser.parse_args()
+    return parser
+
+
+def main():
+    args = build_parser().parse_args()
 
     if os.environ.get("CRM_IN_VENV") != "1":
         odoo_src = ensure_odoo_src()

@@ -59,11 +59,22 @@ class Server:
             )
             cr.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
 
-    def copy(self, source, target):
-        """Create database ``target`` as a copy of ``source`` (nobody may be connected to ``source``)."""
+    def copy(self, source, dbname):
+        """``CREATE DATABASE dbname TEMPLATE source`` (``createdb -T``); connections to ``source`` are closed."""
         with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:
-            cr.execute(sql.SQL("CREATE DATABASE {} WITH TEMPLATE {}").format(
-                sql.Identifier(target), sql.Identifier(source)))
+            cr.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [source],
+            )
+            cr.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(dbname), sql.Identifier(source)))
+
+    def rename(self, source, dbname):
+        with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:
+            cr.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+                [source],
+            )
+            cr.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(source), sql.Identifier(dbname)))
 
     def list_like(self, prefix):
         with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:

@@ -370,13 +370,122 @@ def cmd_test(args):
 # ---------------------------------------------------------------------------------------------------------
 # ./crm bench, ./crm i18n
 # ---------------------------------------------------------------------------------------------------------
-def cmd_bench(_args):
-    bench_dir = ROOT / "tests" / "bench"
-    rc = 0
-    for script in sorted(bench_dir.glob("bench_*.py")):
-        say(f"benchmark {script.name}")
-        rc |= subprocess.call([PYTHON, str(script)], cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    return rc
+BENCH_DIR = ROOT / "tests" / "bench"
+
+
+def bench_meta(server, db):
+    """The ``crm_bench.meta`` figures stored in a benchmark database by bench_data.py (``{}`` when none)."""
+    import contextlib  # noqa: PLC0415
+    import json  # noqa: PLC0415
+
+    try:
+        with contextlib.closing(server._connect(db)) as conn, conn.cursor() as cr:
+            cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'crm_bench.meta'")
+            row = cr.fetchone()
+    except Exception:  # noqa: BLE001 - a half-built or foreign database has no figures
+        return {}
+    return json.loads(row[0]) if row else {}
+
+
+def bench_env(server, scale=None):
+    """Environment of the benchmark scripts: PYTHONPATH, the database server as PG*, ``BENCH_SCALE``."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    for var, value in (("PGHOST", server.host), ("PGPORT", server.port), ("PGUSER", server.user),
+                       ("PGPASSWORD", server.password)):
+        if value:
+            env[var] = str(value)
+    if scale is not None:
+        env["BENCH_SCALE"] = str(scale)
+    return env
+
+
+def generate_bench_template(server, template, data_dir, env):
+    """Install the three addons (no demo) in a new database, fill it with bench_data.py, then rename it to
+    ``template`` (a failed generation leaves the previous template in place)."""
+    building = f"{template}_building"
+    server.drop(building)
+    shutil.rmtree(data_dir / "filestore" / building, ignore_errors=True)
+    say(f"benchmark data: installing the addons in {building} (no demo)")
+    started = time.monotonic()
+    rc = run_logged(odoo_cmd(server, building, data_dir, free_port(), "-i", ",".join(ADDONS), "--without-demo=all",
+                             "--stop-after-init"), RUN_DIR / f"{template}-install.log")
+    install_seconds = time.monotonic() - started
+    if rc:
+        say(f"install failed (exit {rc}); see {RUN_DIR / f'{template}-install.log'}")
+        return rc
+    data_log = RUN_DIR / f"{template}-data.log"
+    say(f"benchmark data: generating at BENCH_SCALE={env.get('BENCH_SCALE', '1')} (log: {data_log})")
+    with open(data_log, "w", encoding="utf-8") as log:
+        proc = subprocess.Popen([PYTHON, str(BENCH_DIR / "bench_data.py"), "--db", building, "--data-dir",
+                                 str(data_dir), "--install-seconds", f"{install_seconds:.1f}"],
+                                cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for line in proc.stdout:
+            log.write(line)
+            if line.startswith("[bench data]"):
+                sys.stdout.write(line)
+        rc = proc.wait()
+    if rc:
+        say(f"generation failed (exit {rc}); see {data_log}")
+        return rc
+    server.drop(template)
+    server.rename(building, template)
+    shutil.rmtree(data_dir / "filestore" / template, ignore_errors=True)
+    if (data_dir / "filestore" / building).exists():
+        (data_dir / "filestore" / building).rename(data_dir / "filestore" / template)
+    say(f"benchmark data: template {template} ready in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+def cmd_bench(args):
+    """``./crm bench``: the benchmark template (generated when missing, of another scale, or ``--generate``),
+    then the measures on a copy of it (bench_run.py): a table and ``bench-results.json``.
+    ``--scripts`` runs the older self-contained scripts (bench_followup, bench_import_1c, bench_knowledge_search)."""
+    exit_on_sigterm()
+    RUN_DIR.mkdir(exist_ok=True)
+    server = pg.start(RUN_DIR / "pgdata", cleanup_mode="stop")
+    say(f"database server: {server.describe()}")
+    env = bench_env(server, args.scale)
+    if args.scripts:
+        try:
+            rc = 0
+            for script in ("bench_followup.py", "bench_import_1c.py", "bench_knowledge_search.py"):
+                say(f"benchmark {script}")
+                rc |= subprocess.call([PYTHON, str(BENCH_DIR / script)], cwd=ROOT, env=env)
+            return rc
+        finally:
+            server.stop()
+    template, data_dir = args.template, RUN_DIR / "filestore"
+    run_db = f"{template}_run"
+    try:
+        meta = bench_meta(server, template) if server.exists(template) else {}
+        wanted = float(env.get("BENCH_SCALE", "1"))
+        if args.generate or not meta or float(meta.get("scale", -1)) != wanted:
+            reason = "--generate" if args.generate else "missing" if not meta else \
+                f"generated at scale {meta.get('scale')}, {wanted} asked"
+            say(f"benchmark template {template}: generating ({reason})")
+            rc = generate_bench_template(server, template, data_dir, env)
+            if rc:
+                return rc
+        else:
+            say(f"benchmark template {template}: scale {meta['scale']}, generated on {meta.get('date')} "
+                f"in {meta.get('generated_seconds')} s (--generate builds it again)")
+        if args.generate_only:
+            return 0
+        server.drop(run_db)
+        server.copy(template, run_db)
+        shutil.rmtree(data_dir / "filestore" / run_db, ignore_errors=True)
+        if (data_dir / "filestore" / template).exists():
+            shutil.copytree(data_dir / "filestore" / template, data_dir / "filestore" / run_db)
+        cmd = [PYTHON, str(BENCH_DIR / "bench_run.py"), "--db", run_db, "--data-dir", str(data_dir),
+               "--out", str(Path(args.out).resolve())]
+        for skipped in args.skip:
+            cmd += ["--skip", skipped]
+        return subprocess.call(cmd, cwd=ROOT, env=env)
+    finally:
+        if not args.keep and server.exists(run_db):
+            server.drop(run_db)
+            shutil.rmtree(data_dir / "filestore" / run_db, ignore_errors=True)
+        server.stop()
 
 
 def cmd_i18n(_args):

@@ -131,35 +131,51 @@ def _bench_registry(content, odoo_src, args, db):
     registry = odoo.modules.registry.Registry(db)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env.ref("base.RUB").active = True
-        Wizard, Service = env["crm.import.1c.wizard"], env["crm.import.1c.service"]
-        wizard = Wizard.create({"file": base64.b64encode(content), "filename": "bench.xlsx"})
-        rss0, start, cpu = _rss_mb(), time.perf_counter(), _cpu()
-        Service.preview(wizard)
-        preview = time.perf_counter() - start
-        print(f"preview: {wizard.line_count} rows, {wizard.new_partner_count} new customers, "
-              f"{wizard.error_count} errors in {preview:.1f} s ({_cpu() - cpu:.1f} s CPU); "
-              f"RSS {rss0:.0f} → {_rss_mb():.0f} MB")
-        start, cpu = time.perf_counter(), _cpu()
-        Service.apply(wizard)
-        env.flush_all()
-        elapsed = time.perf_counter() - start
-        print(f"import: {_cpu() - cpu:.1f} s CPU in Odoo's process")
-        moves = env["account.move"].search_count([("journal_id.code", "=", "1C")])
-        items = env["account.move.line"].search_count([
-            ("journal_id.code", "=", "1C"), ("account_id.account_type", "=", "asset_receivable")])
-        print(f"import: {items} receivable items")
-        print(f"import: {wizard.result_message}")
-        print(f"import: {elapsed:.1f} s for {ROWS} rows, {moves} journal entries; RSS {_rss_mb():.0f} MB")
-        print(f"preview + import: {preview + elapsed:.1f} s")
+        measure_registry_import(env, content, ROWS, rerun=True)
+        cr.rollback()
+    return 0
+
+
+def measure_registry_import(env, content, rows, rerun=False):
+    """Preview and import ``content`` through the import service in ``env`` (the caller rolls back).
+
+    Prints the figures; ``rerun`` imports the same file again (it must write nothing).
+
+    :return: dict of figures: ``preview`` and ``import`` seconds, ``preview_cpu`` and ``import_cpu`` CPU seconds
+        of this process, ``items`` receivable items of the 1C journal, ``moves`` entries, ``rss_mb``
+    """
+    env.ref("base.RUB").active = True
+    Wizard, Service = env["crm.import.1c.wizard"], env["crm.import.1c.service"]
+    domain = [("journal_id.code", "=", "1C"), ("account_id.account_type", "=", "asset_receivable")]
+    items_before = env["account.move.line"].search_count(domain)
+    moves_before = env["account.move"].search_count([("journal_id.code", "=", "1C")])
+    wizard = Wizard.create({"file": base64.b64encode(content), "filename": "bench.xlsx"})
+    rss0, start, cpu = _rss_mb(), time.perf_counter(), _cpu()
+    Service.preview(wizard)
+    preview, preview_cpu = time.perf_counter() - start, _cpu() - cpu
+    print(f"preview: {wizard.line_count} rows, {wizard.new_partner_count} new customers, "
+          f"{wizard.error_count} errors in {preview:.1f} s ({preview_cpu:.1f} s CPU); "
+          f"RSS {rss0:.0f} → {_rss_mb():.0f} MB", flush=True)
+    start, cpu = time.perf_counter(), _cpu()
+    Service.apply(wizard)
+    env.flush_all()
+    elapsed, import_cpu = time.perf_counter() - start, _cpu() - cpu
+    print(f"import: {import_cpu:.1f} s CPU in Odoo's process", flush=True)
+    moves = env["account.move"].search_count([("journal_id.code", "=", "1C")]) - moves_before
+    items = env["account.move.line"].search_count(domain) - items_before
+    print(f"import: {items} receivable items", flush=True)
+    print(f"import: {wizard.result_message}", flush=True)
+    print(f"import: {elapsed:.1f} s for {rows} rows, {moves} journal entries; RSS {_rss_mb():.0f} MB", flush=True)
+    print(f"preview + import: {preview + elapsed:.1f} s", flush=True)
+    if rerun:
         start = time.perf_counter()
         before = env["account.move.line"].search_count([])
         again = Service.import_file(content, "bench.xlsx")
         print(f"rerun of the same file (new preview + import): {time.perf_counter() - start:.1f} s — "
               f"{again.result_message}; journal items written: "
-              f"{env['account.move.line'].search_count([]) - before}; RSS {_rss_mb():.0f} MB")
-        cr.rollback()
-    return 0
+              f"{env['account.move.line'].search_count([]) - before}; RSS {_rss_mb():.0f} MB", flush=True)
+    return {"preview": round(preview, 2), "import": round(elapsed, 2), "preview_cpu": round(preview_cpu, 1),
+            "import_cpu": round(import_cpu, 1), "items": items, "moves": moves, "rss_mb": round(_rss_mb())}
 
 
 def main():

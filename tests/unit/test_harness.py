@@ -60,3 +60,36 @@ def test_serve_command_threaded_and_prefork(tmp_path, monkeypatch):
     assert "--db_host=/sock" in prefork
     assert any(arg.startswith("--limit-time-real=") for arg in prefork)
     assert "--gevent-port=9003" in stages.serve_cmd(server, "db", tmp_path, 9000, workers=2)
+
+
+def test_bench_options():
+    """``./crm bench`` takes the options of the benchmark template and its measures."""
+    args = crm.build_parser().parse_args(["bench", "--generate", "--scale", "0.02", "--skip", "install",
+                                          "--out", "b.json"])
+    assert (args.command, args.generate, args.scale, args.skip, args.out) == ("bench", True, 0.02, ["install"],
+                                                                               "b.json")
+    default = crm.build_parser().parse_args(["bench"])
+    assert (default.generate, default.scale, default.scripts, default.out) == (False, None, False, "bench-results.json")
+    assert default.template == "crm_bench_template" or default.template  # $CRM_BENCH_TEMPLATE may name another
+
+
+def test_bench_env_passes_the_server_and_scale(tmp_path, monkeypatch):
+    """The benchmark scripts reach the harness's database server through PG* and get BENCH_SCALE."""
+    monkeypatch.setenv("ODOO_SRC", str(tmp_path))
+    from harness import pg, stages
+
+    env = stages.bench_env(pg.Server(host="/sock", port="5433", user="odoo"), 0.05)
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["BENCH_SCALE"]) == ("/sock", "5433", "odoo", "0.05")
+    assert "PGPASSWORD" not in env or env["PGPASSWORD"] == __import__("os").environ.get("PGPASSWORD")
+
+
+def test_bench_results_table():
+    """The terminal table of ``./crm bench`` shows each figure, its baseline and their ratio."""
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "bench"))
+    import bench_run  # noqa: PLC0415
+
+    measures = bench_run.Measures()
+    row = measures.add("aging", 0.3, "s", 0.1, aim="≤ 2×")
+    assert row["ratio"] == 3.0
+    text = bench_run.table(measures.rows)
+    assert "aging" in text and "300.0 ms" in text and "100.0 ms" in text and "3.00×" in text and "≤ 2×" in text
