@@ -282,8 +282,8 @@ class CrmComplaint(models.Model):
                 complaint._sla_pause_start()
             if complaint.is_closed and not complaint.date_closed:
                 complaint.date_closed = fields.Datetime.now()
-        complaints._crm_sync_followup_blocks()
-        complaints._crm_log_interaction(
+        complaints._sync_followup_blocks()
+        complaints._log_interaction(
             lambda c: self.env._("Complaint %(number)s received: %(subject)s",
                                  number=c.name, subject=complaint_tools.summarize(c.subject)),
             direction="incoming",
@@ -300,7 +300,7 @@ class CrmComplaint(models.Model):
         if stage_changed:
             self._on_stage_changed(old_stages)
         if stage_changed or {"invoice_ids", "is_dispute", "name", "subject"} & set(vals):
-            self._crm_sync_followup_blocks()
+            self._sync_followup_blocks()
         return res
 
     @api.ondelete(at_uninstall=False)
@@ -312,11 +312,11 @@ class CrmComplaint(models.Model):
         """Customers may not read the internal fields of the default order (priority): sorted without them."""
         if not self.env.su and self.env.user.share:
             parts = [part for part in (order or self._order).split(",") if part.strip()]
-            allowed = [part for part in parts if self._crm_field_readable(part.split()[0])]
+            allowed = [part for part in parts if self._field_readable(part.split()[0])]
             order = ",".join(allowed) or "id desc"
         return super()._order_to_sql(order, query, alias=alias, reverse=reverse)
 
-    def _crm_field_readable(self, fname):
+    def _field_readable(self, fname):
         field = self._fields.get(fname.split(".")[0])
         return bool(field) and (not field.groups or self.env.user.has_groups(field.groups))
 
@@ -383,7 +383,7 @@ class CrmComplaint(models.Model):
         for complaint in self:
             customers = complaint.commercial_partner_id
             if author and author.commercial_partner_id == customers:
-                complaint._crm_log_interaction(
+                complaint._log_interaction(
                     lambda c: self.env._("Customer replied on complaint %(number)s", number=c.name),
                     direction="incoming", via_email=message.message_type == "email", note=message.body,
                 )
@@ -548,10 +548,10 @@ class CrmComplaint(models.Model):
         if reopened:
             reopened.write({"date_closed": False})
         changed = self.filtered(lambda c: old_stages.get(c) != c.stage_id)
-        (changed - closed)._crm_log_interaction(
+        (changed - closed)._log_interaction(
             lambda c: self.env._("Complaint %(number)s moved to stage %(stage)s", number=c.name, stage=c.stage_id.name),
         )
-        closed._crm_log_interaction(
+        closed._log_interaction(
             lambda c: self.env._("Complaint %(number)s closed: %(resolution)s", number=c.name,
                                  resolution=complaint_tools.summarize(tools.html2plaintext(c.resolution or ""))
                                  or c.stage_id.name),
@@ -712,7 +712,7 @@ class CrmComplaint(models.Model):
     # BUSINESS: interactions, disputes, emails
     # ------------------------------------------------------------
 
-    def _crm_prepare_interaction(self, summary, direction="outgoing", via_email=False, note=False):
+    def _prepare_interaction(self, summary, direction="outgoing", via_email=False, note=False):
         """Values of the ``crm.interaction`` logging an event of this complaint (hook)."""
         self.ensure_one()
         values = {
@@ -729,7 +729,7 @@ class CrmComplaint(models.Model):
             values["document_ref"] = f"{self._name},{self.id}"
         return values
 
-    def _crm_log_interaction(self, summary_getter, direction="outgoing", via_email=False, note=False,
+    def _log_interaction(self, summary_getter, direction="outgoing", via_email=False, note=False,
                              note_getter=None):
         """Log an event of each complaint in its customer's interaction history.
 
@@ -739,7 +739,7 @@ class CrmComplaint(models.Model):
         if not self:
             return self.env["crm.interaction"]
         vals_list = [
-            complaint._crm_prepare_interaction(
+            complaint._prepare_interaction(
                 summary_getter(complaint), direction=direction, via_email=via_email,
                 note=note_getter(complaint) if note_getter else note,
             )
@@ -747,7 +747,7 @@ class CrmComplaint(models.Model):
         ]
         return self.env["crm.interaction"].sudo().create(vals_list)
 
-    def _crm_sync_followup_blocks(self):
+    def _sync_followup_blocks(self):
         """Block the follow-up of disputed invoices while the complaint is open; lift it otherwise.
 
         The caller wrote the complaint, so may act on its behalf; the block belongs to crm_receivables.
@@ -764,7 +764,7 @@ class CrmComplaint(models.Model):
             blocks = by_complaint.get(complaint.id, Block)
             disputed = complaint.is_dispute and not complaint.is_closed
             wanted = complaint.invoice_ids if disputed else self.env["account.move"]
-            (blocks - blocks.filtered_domain([("move_id", "in", wanted.ids)]))._crm_lift()
+            (blocks - blocks.filtered_domain([("move_id", "in", wanted.ids)]))._lift()
             missing = wanted.sudo() - blocks.move_id
             if missing:
                 missing._crm_followup_block(

@@ -11,10 +11,10 @@ class CrmSelfServiceToken(models.Model):
 
     _inherit = "crm.selfservice.token"
 
-    def _crm_selfservice_dispute(self, interaction=None, upload=None, line_id=None, reason=None, **_kwargs):
+    def _selfservice_dispute(self, interaction=None, upload=None, line_id=None, reason=None, **_kwargs):
         """A complaint of the dispute type on the invoice: the complaint blocks its dunning while open."""
-        move, reason_text, attachment_vals = self._crm_check_dispute(line_id, reason, upload)
-        complaint = self._crm_create_complaint(
+        move, reason_text, attachment_vals = self._check_dispute(line_id, reason, upload)
+        complaint = self._create_complaint(
             self.env._("Invoice %(invoice)s disputed: %(reason)s", invoice=move.name,
                        reason=complaint_tools.summarize(reason_text, 60)),
             plaintext2html(reason_text), invoices=move, attachment_vals=attachment_vals,
@@ -23,18 +23,18 @@ class CrmSelfServiceToken(models.Model):
                              invoice=move.name, number=complaint.name)
         return {"record": complaint, "summary": summary, "moves": move, "note": plaintext2html(reason_text)}
 
-    def _crm_selfservice_statement_difference(self, interaction=None, upload=None, statement_id=None,
+    def _selfservice_statement_difference(self, interaction=None, upload=None, statement_id=None,
                                               balance=None, note=None, **_kwargs):
         """A complaint of the dispute type with the figures of the difference."""
-        statement, figures = self._crm_check_statement_difference(statement_id, balance, note)
-        complaint = self._crm_create_complaint(
+        statement, figures = self._check_statement_difference(statement_id, balance, note)
+        complaint = self._create_complaint(
             self.env._("Difference on statement %(statement)s", statement=statement.name), figures,
         )
         summary = self.env._("Self-service: difference on statement %(statement)s in complaint %(number)s",
                              statement=statement.name, number=complaint.name)
         return {"record": complaint, "summary": summary, "note": figures}
 
-    def _crm_create_complaint(self, subject, description, invoices=None, attachment_vals=None):
+    def _create_complaint(self, subject, description, invoices=None, attachment_vals=None):
         """File a complaint of the dispute type for the customer and notify the complaints team.
 
         :param str subject: the complaint's subject
@@ -45,7 +45,7 @@ class CrmSelfServiceToken(models.Model):
         """
         complaint_type = self.env.ref("crm_complaints.crm_complaint_type_dispute").sudo()
         team = complaint_type.team_id
-        responsible = complaint_type.user_id or team.manager_id or self._crm_get_collector()
+        responsible = complaint_type.user_id or team.manager_id or self._get_collector()
         vals = {
             "subject": subject,
             "partner_id": self.partner_id.id,
@@ -62,7 +62,7 @@ class CrmSelfServiceToken(models.Model):
         if attachment_vals:
             self.env["ir.attachment"].sudo().create(dict(attachment_vals, res_model="crm.complaint",
                                                          res_id=complaint.id))
-        notified = (team.member_ids | team.manager_id | responsible | self._crm_get_collector()).partner_id
+        notified = (team.member_ids | team.manager_id | responsible | self._get_collector()).partner_id
         complaint.message_post(
             body=Markup("<p>%s</p>") % self.env._("Filed by the customer on the self-service page."),
             subtype_xmlid="mail.mt_note", partner_ids=notified.ids, author_id=self.partner_id.id,

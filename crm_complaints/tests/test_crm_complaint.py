@@ -89,7 +89,7 @@ class TestCrmComplaint(ComplaintCommon):
             "template_body": '<p>По претензии <t t-out="object.name"/></p>',
         })
         complaint = self._create_complaint()
-        html = template._crm_render_document(complaint.ids)[complaint.id]
+        html = template._render_document(complaint.ids)[complaint.id]
         self.assertIn(f"По претензии {complaint.name}", html)
 
     def test_knowledge_suggestions_and_article_from_resolution(self):

@@ -228,7 +228,7 @@ class TestDebtFlow1c(DebtFlowCommon):
         Queue._rebuild(self.company)
         self.assertFalse(Queue.search([("partner_id", "=", customer_a.id)]), "inside the promise window")
         # the forecast of tomorrow morning: half of the promise (no kept-rate yet) in the first week
-        forecast = self.env["crm.cashin.forecast"]._crm_forecast(self.company, tomorrow)[
+        forecast = self.env["crm.cashin.forecast"]._forecast(self.company, tomorrow)[
             (self.company.id, customer_a.id)]
         self.assertAlmostEqual(forecast["promised"], 25000.0)
         self.assertAlmostEqual(forecast["promise_weeks"][0], 25000.0)

@@ -24,7 +24,7 @@ class CrmKnowledgeHelpCentre(http.Controller):
         """Domain of the articles ``audience`` may read: published, active, of the visitor's companies."""
         Article = request.env["crm.knowledge.article"]
         return [
-            *Article._get_published_domain(), *Article._crm_audience_domain(audience),
+            *Article._get_published_domain(), *Article._audience_domain(audience),
             ("active", "=", True), ("company_id", "in", self._get_help_company_ids(audience)),
         ]
 
@@ -40,9 +40,9 @@ class CrmKnowledgeHelpCentre(http.Controller):
         domain = self._get_visible_domain(audience)
         snippets = {}
         if search:
-            ids = Article._crm_search_ranked(search, limit=HELP_LIMIT, domain=domain)
+            ids = Article._search_ranked(search, limit=HELP_LIMIT, domain=domain)
             articles_sudo = Article.browse(ids)
-            snippets = articles_sudo._crm_search_snippets(search)
+            snippets = articles_sudo._search_snippets(search)
         else:
             # a category id from the address: anything but an existing category is ignored
             category = str(category_id or "")
@@ -62,7 +62,7 @@ class CrmKnowledgeHelpCentre(http.Controller):
         }
 
     def _render_article(self, article_sudo, audience):
-        article_sudo._crm_register_view()
+        article_sudo._register_view()
         related_sudo = article_sudo.related_ids.filtered_domain(self._get_visible_domain(audience))
         return request.render("crm_knowledge.help_article_page", {
             "article": article_sudo,

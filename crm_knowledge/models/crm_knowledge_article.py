@@ -168,7 +168,7 @@ class CrmKnowledgeArticle(models.Model):
             "(SELECT id FROM %(table)s WHERE search_vector @@ %(tsquery)s UNION "
             "SELECT id FROM %(table)s WHERE crm_knowledge_word_match(%(text)s, name) "
             "AND word_similarity(%(text)s, name) >= %(limit)s)",
-            table=table, tsquery=self._crm_tsquery_sql(words),
+            table=table, tsquery=self._tsquery_sql(words),
             text=search_query.trigram_text(words), limit=trigram_limit,
         ))]
 
@@ -397,10 +397,10 @@ class CrmKnowledgeArticle(models.Model):
         return True
 
     def action_vote_helpful(self):
-        return self._crm_vote("yes")
+        return self._vote("yes")
 
     def action_vote_unhelpful(self):
-        return self._crm_vote("no")
+        return self._vote("no")
 
     def action_view_versions(self):
         self.ensure_one()
@@ -436,7 +436,7 @@ class CrmKnowledgeArticle(models.Model):
         if not self._can_approve():
             raise AccessError(self.env._("Only knowledge approvers can publish articles."))
 
-    def _crm_vote(self, vote):
+    def _vote(self, vote):
         """Record the current user's "was this helpful" vote (one per user and article, last one wins)."""
         self.ensure_one()
         self.check_access("read")
@@ -448,7 +448,7 @@ class CrmKnowledgeArticle(models.Model):
             Vote.create({"article_id": self.id, "user_id": self.env.uid, "vote": vote})
         return True
 
-    def _crm_register_view(self):
+    def _register_view(self):
         """Count one view of each article; readers may not write articles, so a direct increment is used
         once read access is checked."""
         if not self:
@@ -510,7 +510,7 @@ class CrmKnowledgeArticle(models.Model):
         return [("state", "=", "published")]
 
     @api.model
-    def _crm_audience_domain(self, audience):
+    def _audience_domain(self, audience):
         if not audience:
             return []
         if audience not in AUDIENCE_SCOPES:
@@ -518,11 +518,11 @@ class CrmKnowledgeArticle(models.Model):
         return [("audience", "in", AUDIENCE_SCOPES[audience])]
 
     @api.model
-    def _crm_tsquery_sql(self, words, operator="&"):
+    def _tsquery_sql(self, words, operator="&"):
         return SQL("to_tsquery('russian', %s)", search_query.build_tsquery(words, operator=operator))
 
     @api.model
-    def _crm_search_ranked(self, text, limit=5, domain=None):
+    def _search_ranked(self, text, limit=5, domain=None):
         """Ids of the articles matching ``text`` in ``domain`` (record rules applied), best first.
 
         For all the words (word forms by stemming, the last word as a prefix), then for any of them:
@@ -540,11 +540,11 @@ class CrmKnowledgeArticle(models.Model):
         domain = list(domain or [])
         ids = []
         for operator in ("&", "|") if len(words) > 1 else ("&",):
-            tsquery = self._crm_tsquery_sql(words, operator)
+            tsquery = self._tsquery_sql(words, operator)
             for column, candidates in (("title_vector", None), ("search_vector", RANK_CANDIDATES)):
                 if len(ids) >= limit:
                     break
-                ids += self._crm_ranked_ids(domain, ids, column, tsquery, limit - len(ids), candidates)
+                ids += self._ranked_ids(domain, ids, column, tsquery, limit - len(ids), candidates)
         text_sql = search_query.trigram_text(words)
         if not ids and text_sql:
             self.env.cr.execute(SQL(
@@ -560,7 +560,7 @@ class CrmKnowledgeArticle(models.Model):
         return ids
 
     @api.model
-    def _crm_ranked_ids(self, domain, exclude_ids, column, tsquery, limit, candidates=None):
+    def _ranked_ids(self, domain, exclude_ids, column, tsquery, limit, candidates=None):
         """Ids of the articles of ``domain`` (but ``exclude_ids``) whose ``column`` matches ``tsquery``,
         best ``limit`` first; with ``candidates``, only that many matches are ranked."""
         query = self._search([*domain, ("id", "not in", exclude_ids)])
@@ -574,7 +574,7 @@ class CrmKnowledgeArticle(models.Model):
         return list(query.get_result_ids())
 
     @api.model
-    def _crm_suggest(self, text, limit=5, audience=None):
+    def _suggest(self, text, limit=5, audience=None):
         """Published articles answering ``text``, most relevant first.
 
         Public API used by the complaint and interaction forms and by the help centre.
@@ -585,10 +585,10 @@ class CrmKnowledgeArticle(models.Model):
             (portal and public articles), ``"public"`` for anonymous visitors
         :return: ``crm.knowledge.article`` recordset ordered by relevance
         """
-        domain = self._get_published_domain() + self._crm_audience_domain(audience)
-        return self.browse(self._crm_search_ranked(text, limit=limit, domain=domain))
+        domain = self._get_published_domain() + self._audience_domain(audience)
+        return self.browse(self._search_ranked(text, limit=limit, domain=domain))
 
-    def _crm_search_snippets(self, text, max_words=30):
+    def _search_snippets(self, text, max_words=30):
         """Highlighted excerpts of the articles' texts around the words of ``text``.
 
         :return: ``{article id: Markup}`` — escaped text with ``<mark>`` around the matches
@@ -603,7 +603,7 @@ class CrmKnowledgeArticle(models.Model):
         )
         rows = self.env.execute_query(SQL(
             "SELECT id, ts_headline('russian', crm_knowledge_html_text(body), %s, %s) FROM %s WHERE id IN %s",
-            self._crm_tsquery_sql(words, "|"), options, SQL.identifier(self._table), tuple(self.ids),
+            self._tsquery_sql(words, "|"), options, SQL.identifier(self._table), tuple(self.ids),
         ))
         return {article_id: search_query.headline_to_html(headline) for article_id, headline in rows}
 
@@ -626,14 +626,14 @@ class CrmKnowledgeArticle(models.Model):
         return list(TEMPLATE_MODELS)
 
     @api.model
-    def _crm_render_helpers(self):
+    def _render_helpers(self):
         """Names available in template bodies besides ``object``: Russian formatting helpers."""
         return {
             "ru": RuFormatHelpers(self.env),
             "today": fields.Date.context_today(self),
         }
 
-    def _crm_render_document(self, res_ids):
+    def _render_document(self, res_ids):
         """Render this template for the records ``res_ids`` of its model.
 
         Rendering runs with the current user's rights on the records; unsafe code cannot reach a template
@@ -646,16 +646,16 @@ class CrmKnowledgeArticle(models.Model):
             raise UserError(self.env._("“%(name)s” is not a document template.", name=self.name))
         if not self.env.user.has_group("crm_knowledge.crm_knowledge_group_editor"):
             # editors preview their drafts; everyone else renders approved templates only
-            self._crm_check_template_published()
+            self._check_template_published()
         records = self.env[self.template_model].browse(res_ids)
         records.check_access("read")
         return self._render_template(
             self.template_body or "", self.template_model, list(res_ids), engine="qweb",
-            add_context=self._crm_render_helpers(),
+            add_context=self._render_helpers(),
         )
 
 
-    def _crm_check_template_published(self):
+    def _check_template_published(self):
         """Documents are made from approved templates only.
 
         :raise UserError: the template is not published (a draft, in review or archived)

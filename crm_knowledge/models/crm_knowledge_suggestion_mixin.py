@@ -7,7 +7,7 @@ class CrmKnowledgeSuggestionMixin(models.AbstractModel):
 
     A model inherits the mixin and names, in ``_crm_suggestion_fields``, the text fields whose words are
     looked for (HTML fields are read as plain text). ``suggested_article_ids`` is computed for the records
-    shown only (never stored): one ranked full-text query (:meth:`crm.knowledge.article._crm_suggest`) per
+    shown only (never stored): one ranked full-text query (:meth:`crm.knowledge.article._suggest`) per
     record.
     """
 
@@ -30,7 +30,7 @@ class CrmKnowledgeSuggestionMixin(models.AbstractModel):
         for record in self:
             text = record._get_suggestion_text()
             record.suggested_article_ids = (
-                Article._crm_suggest(text, limit=self._crm_suggestion_limit) if text.strip() else Article
+                Article._suggest(text, limit=self._crm_suggestion_limit) if text.strip() else Article
             )
 
     def _get_suggestion_text(self):

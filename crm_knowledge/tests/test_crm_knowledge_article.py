@@ -186,6 +186,6 @@ class TestCrmKnowledgeArticle(CrmKnowledgeCommon):
             "an article of a company the user is not in stays invisible",
         )
         self.assertFalse(
-            self.env["crm.knowledge.article"].with_user(self.user_approver)._crm_suggest("Other"),
+            self.env["crm.knowledge.article"].with_user(self.user_approver)._suggest("Other"),
             "nor is it suggested",
         )

@@ -27,29 +27,29 @@ class TestCrmKnowledgeSearch(CrmKnowledgeCommon):
         """долг / долга / долгов find the same articles; a match in the title ranks first; drafts never."""
         Article = self.env["crm.knowledge.article"]
         for text in ("долг", "долга", "долгов", "ДОЛГАМИ"):
-            found = Article._crm_suggest(text)
+            found = Article._suggest(text)
             self.assertEqual(found, self.debt_title | self.debt_body, f"word form {text!r}")
             self.assertEqual(found[0], self.debt_title, "a title match (weight A) ranks before a body match")
-        self.assertFalse(Article._crm_suggest("долг") & self.debt_draft)
-        self.assertEqual(Article._crm_suggest("доставка дней"), self.delivery)
-        self.assertEqual(Article._crm_suggest("доставка долг"), self.debt_title | self.debt_body | self.delivery,
+        self.assertFalse(Article._suggest("долг") & self.debt_draft)
+        self.assertEqual(Article._suggest("доставка дней"), self.delivery)
+        self.assertEqual(Article._suggest("доставка долг"), self.debt_title | self.debt_body | self.delivery,
                          "no article has all the words: any word is enough")
-        self.assertEqual(len(Article._crm_suggest("долг", limit=1)), 1)
-        self.assertFalse(Article._crm_suggest("  !!! & | :* ' "), "operators only: nothing to search")
+        self.assertEqual(len(Article._suggest("долг", limit=1)), 1)
+        self.assertFalse(Article._suggest("  !!! & | :* ' "), "operators only: nothing to search")
 
     def test_prefix_and_typo_fallback(self):
         Article = self.env["crm.knowledge.article"]
-        self.assertIn(self.delivery, Article._crm_suggest("достав"), "a word being typed matches as a prefix")
-        self.assertEqual(Article._crm_suggest("доствки")[:1], self.delivery, "a typo in the title still finds it")
-        self.assertEqual(Article._crm_suggest("сверк расчетв")[:1], self.debt_body)
+        self.assertIn(self.delivery, Article._suggest("достав"), "a word being typed matches as a prefix")
+        self.assertEqual(Article._suggest("доствки")[:1], self.delivery, "a typo in the title still finds it")
+        self.assertEqual(Article._suggest("сверк расчетв")[:1], self.debt_body)
 
     def test_audience_isolation(self):
         Article = self.env["crm.knowledge.article"]
-        self.assertEqual(Article._crm_suggest("долг", audience="portal"), self.debt_body,
+        self.assertEqual(Article._suggest("долг", audience="portal"), self.debt_body,
                          "portal customers do not get internal answers")
-        self.assertFalse(Article._crm_suggest("долг", audience="public"))
-        self.assertEqual(Article._crm_suggest("доставка", audience="public"), self.delivery)
-        self.assertEqual(Article._crm_suggest("доставка", audience="portal"), self.delivery,
+        self.assertFalse(Article._suggest("долг", audience="public"))
+        self.assertEqual(Article._suggest("доставка", audience="public"), self.delivery)
+        self.assertEqual(Article._suggest("доставка", audience="portal"), self.delivery,
                          "public answers are for customers too")
 
     def test_backend_search_field_and_snippets(self):
@@ -58,12 +58,12 @@ class TestCrmKnowledgeSearch(CrmKnowledgeCommon):
             Article.search([("search_query", "ilike", "долгов")]), self.debt_title | self.debt_body,
             "the reader's record rules still apply (no draft)",
         )
-        snippets = (self.debt_title | self.debt_body)._crm_search_snippets("долги")
+        snippets = (self.debt_title | self.debt_body)._search_snippets("долги")
         self.assertIn("<mark>долгов</mark>", snippets[self.debt_body.id])
         xss = self.env["crm.knowledge.article"].create({
             "name": "Теги в тексте", "state": "published", "body": "<p>долг &lt;script&gt;alert(1)&lt;/script&gt;</p>",
         })
-        snippet = xss._crm_search_snippets("долг")[xss.id]
+        snippet = xss._search_snippets("долг")[xss.id]
         self.assertIn("<mark>долг</mark>", snippet)
         self.assertNotIn("<script", snippet)
 
@@ -85,7 +85,7 @@ class TestCrmKnowledgeSearch(CrmKnowledgeCommon):
               FROM generate_series(1, 4000) AS n
         """, self.env.company.id))
         cr.execute(SQL("ANALYZE crm_knowledge_article"))
-        tsquery = self.env["crm.knowledge.article"]._crm_tsquery_sql(["претензия"])
+        tsquery = self.env["crm.knowledge.article"]._tsquery_sql(["претензия"])
 
         cr.execute(SQL(
             "EXPLAIN SELECT id FROM crm_knowledge_article WHERE search_vector @@ %s", tsquery,
@@ -95,7 +95,7 @@ class TestCrmKnowledgeSearch(CrmKnowledgeCommon):
 
         cr.execute(SQL(
             "EXPLAIN SELECT id FROM crm_knowledge_article WHERE title_vector @@ %s",
-            self.env["crm.knowledge.article"]._crm_tsquery_sql(["1234"]),
+            self.env["crm.knowledge.article"]._tsquery_sql(["1234"]),
         ))
         plan = "\n".join(row[0] for row in cr.fetchall())
         self.assertIn("crm_knowledge_article_title_vector_idx", plan)
@@ -114,4 +114,4 @@ class TestCrmKnowledgeSearch(CrmKnowledgeCommon):
         fts = buffers(SQL("SELECT id FROM crm_knowledge_article WHERE search_vector @@ %s", tsquery))
         naive = buffers(SQL("SELECT id FROM crm_knowledge_article WHERE body ILIKE %s", "%претензи%"))
         self.assertLess(fts * 3, naive, f"index search reads {fts} buffers, the ILIKE scan {naive}")
-        self.assertEqual(len(self.env["crm.knowledge.article"]._crm_suggest("претензии", limit=20)), 8)
+        self.assertEqual(len(self.env["crm.knowledge.article"]._suggest("претензии", limit=20)), 8)

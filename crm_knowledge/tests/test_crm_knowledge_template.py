@@ -33,7 +33,7 @@ class TestCrmKnowledgeTemplate(CrmKnowledgeCommon):
         cls.user_editor.groups_id = [(3, cls.env.ref("mail.group_mail_template_editor").id)]
 
     def test_render_for_partner(self):
-        html = self.template.with_user(self.user_reader)._crm_render_document([self.partner.id])[self.partner.id]
+        html = self.template.with_user(self.user_reader)._render_document([self.partner.id])[self.partner.id]
         self.assertIn("Кому: ООО «Ромашка», ИНН 7707083893", html)
         self.assertIn("1\u00a0234\u00a0567,80", html)
         self.assertIn("Один миллион двести тридцать четыре тысячи пятьсот шестьдесят семь рублей 80 копеек", html)
@@ -41,7 +41,7 @@ class TestCrmKnowledgeTemplate(CrmKnowledgeCommon):
 
     def test_render_escapes_record_values(self):
         self.partner.name = "<script>alert(1)</script>"
-        html = self.template._crm_render_document([self.partner.id])[self.partner.id]
+        html = self.template._render_document([self.partner.id])[self.partner.id]
         self.assertNotIn("<script>", html)
         self.assertIn("&lt;script&gt;", html)
 

@@ -95,8 +95,8 @@ class TestKnowledgeRenderWizardSecurity(CrmKnowledgeCommon):
 
     def test_draft_template_not_rendered(self):
         with self.assertRaises(UserError):
-            self.draft.with_user(self.user_reader)._crm_render_document([self.company.id])
-        html = self.draft.with_user(self.user_editor)._crm_render_document([self.company.id])
+            self.draft.with_user(self.user_reader)._render_document([self.company.id])
+        html = self.draft.with_user(self.user_editor)._render_document([self.company.id])
         self.assertIn(self.company.name, html[self.company.id], "editors preview their drafts")
         wizard = self.env["crm.knowledge.render.wizard"].with_user(self.user_editor).create({
             "article_id": self.draft.id, "record_ref": f"res.partner,{self.company.id}",

@@ -55,7 +55,7 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
             if not record or not wizard.article_id or wizard.article_id.template_model != record._name:
                 wizard.preview = False
                 continue
-            wizard.preview = wizard.article_id._crm_render_document([record.id])[record.id]
+            wizard.preview = wizard.article_id._render_document([record.id])[record.id]
 
     # ------------------------------------------------------------
     # ACTIONS
@@ -130,7 +130,7 @@ class CrmKnowledgeRenderWizard(models.TransientModel):
             raise UserError(self.env._(
                 "The template “%(name)s” is not written for this kind of record.", name=self.article_id.name,
             ))
-        self.article_id._crm_check_template_published()
+        self.article_id._check_template_published()
         record.check_access("read")
         owner = record if record.has_access("write") else self
         content, _report_type = self.env["ir.actions.report"]._render_qweb_pdf(

@@ -27,10 +27,10 @@ class CrmKnowledgeSearch(models.TransientModel):
         """Run the full-text search and show the ranked results with their highlighted excerpts."""
         self.ensure_one()
         Article = self.env["crm.knowledge.article"]
-        articles = Article.browse(Article._crm_search_ranked(
+        articles = Article.browse(Article._search_ranked(
             self.query, limit=SEARCH_LIMIT, domain=[("state", "!=", "archived")],
         ))
-        snippets = articles._crm_search_snippets(self.query)
+        snippets = articles._search_snippets(self.query)
         self.result_ids = [fields.Command.clear()] + [
             fields.Command.create({
                 "sequence": position,
@@ -73,7 +73,7 @@ class CrmKnowledgeSearchResult(models.TransientModel):
     def action_open_article(self):
         """Open the article found (and count the view)."""
         self.ensure_one()
-        self.article_id._crm_register_view()
+        self.article_id._register_view()
         return {
             "type": "ir.actions.act_window",
             "res_model": "crm.knowledge.article",

@@ -40,7 +40,7 @@ class CrmPbxController(http.Controller):
         partner = env["res.partner"].with_company(company_sudo)._crm_find_by_phone(call["phone"], company_sudo)
         if not partner:
             return self._error(404, "unknown_number", "No customer has this phone number.", phone=call["phone"])
-        interaction, is_replay = env["crm.telephony.call"].with_company(company_sudo)._crm_process_pbx_call(
+        interaction, is_replay = env["crm.telephony.call"].with_company(company_sudo)._process_pbx_call(
             company_sudo, partner[:1], call,
         )
         return self._json(200, {

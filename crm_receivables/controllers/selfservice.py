@@ -40,14 +40,14 @@ class CrmSelfServiceController(http.Controller):
             upload = (file.filename, file.read(selfservice_tools.MAX_UPLOAD_BYTES + 1))
         try:
             with request.env.cr.savepoint():
-                token_sudo._crm_selfservice_submit(action, key, post, upload=upload)
+                token_sudo._selfservice_submit(action, key, post, upload=upload)
         except (UserError, ValidationError) as error:
             return self._crm_render(token_sudo, token, error=error.args[0], status=400)
         return request.redirect(f"/crm/selfservice/{token}?done={action}", local=True)
 
     def _crm_check_token(self, token):
         """The valid link of ``token`` in the customer's language, else 404."""
-        token_sudo = request.env["crm.selfservice.token"]._crm_check_token(token)
+        token_sudo = request.env["crm.selfservice.token"]._check_token(token)
         if not token_sudo:
             raise NotFound()
         lang = token_sudo.partner_id.lang or token_sudo.company_id.partner_id.lang
@@ -58,7 +58,7 @@ class CrmSelfServiceController(http.Controller):
         return token_sudo.with_context(lang=request.env.lang)
 
     def _crm_render(self, token_sudo, token, done=None, error=None, status=200):
-        values = token_sudo._crm_get_page_values()
+        values = token_sudo._get_page_values()
         values.update({
             "done": done,
             "error": error,

@@ -86,7 +86,7 @@ class CrmTelephonyController(http.Controller):
             raise NotFound()
         call.check_access("read")
         try:
-            link, content = call.sudo()._crm_recording_link()
+            link, content = call.sudo()._recording_link()
         except UserError as error:
             return request.make_response(str(error), status=502, headers=[("Content-Type", "text/plain")])
         if link:
@@ -124,7 +124,7 @@ class CrmTelephonyController(http.Controller):
         if event is None:
             return request.make_json_response({"ok": True, "ignored": True})
         env = request.env(su=True, context=dict(request.env.context, allowed_company_ids=company_sudo.ids))
-        call, is_new = env["crm.telephony.call"].with_company(company_sudo)._crm_process_event(company_sudo, event)
+        call, is_new = env["crm.telephony.call"].with_company(company_sudo)._process_event(company_sudo, event)
         return request.make_json_response({
             "ok": True, "call_id": call.id, "replay": not is_new, "state": call.state,
             "interaction_id": call.interaction_id.id or None,

@@ -41,19 +41,19 @@ class AccountMove(models.Model):
 
     def _crm_followup_block(self, reason, date_end=False, origin=False):
         """Block the follow-up of these entries: every receivable item of each (a disputed invoice); see
-        :meth:`crm.followup.block._crm_block`.
+        :meth:`crm.followup.block._block`.
 
         :return: the new ``crm.followup.block`` records
         """
-        return self.env["crm.followup.block"]._crm_block(self, reason, date_end=date_end, origin=origin)
+        return self.env["crm.followup.block"]._block(self, reason, date_end=date_end, origin=origin)
 
     def _crm_followup_unblock(self, origin=False):
         """Lift the blocks of these entries and of their items (only those of ``origin`` when given)."""
-        return self.env["crm.followup.block"]._crm_unblock(self, origin=origin)
+        return self.env["crm.followup.block"]._unblock(self, origin=origin)
 
     def action_crm_followup_block(self):
         """Open the form of a new follow-up block of this invoice."""
-        return self.env["crm.followup.block"]._crm_action_new(self)
+        return self.env["crm.followup.block"]._action_new(self)
 
     # ------------------------------------------------------------
     # HISTORY: INTERACTIONS AND PAYMENT PROMISES

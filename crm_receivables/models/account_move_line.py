@@ -134,13 +134,13 @@ class AccountMoveLine(models.Model):
 
     def _crm_followup_block(self, reason, date_end=False, origin=False):
         """Block the follow-up of these items only (not the other items of their entries); see
-        :meth:`crm.followup.block._crm_block`."""
-        return self.env["crm.followup.block"]._crm_block(self, reason, date_end=date_end, origin=origin)
+        :meth:`crm.followup.block._block`."""
+        return self.env["crm.followup.block"]._block(self, reason, date_end=date_end, origin=origin)
 
     def _crm_followup_unblock(self, origin=False):
         """Lift the blocks of these items (only those of ``origin`` when given)."""
-        return self.env["crm.followup.block"]._crm_unblock(self, origin=origin)
+        return self.env["crm.followup.block"]._unblock(self, origin=origin)
 
     def action_crm_followup_block(self):
         """Open the form of a new follow-up block of this item."""
-        return self.env["crm.followup.block"]._crm_action_new(self)
+        return self.env["crm.followup.block"]._action_new(self)

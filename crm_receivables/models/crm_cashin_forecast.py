@@ -16,9 +16,9 @@ MIN_HISTORY = 3
 class CrmCashinForecast(models.Model):
     """Expected cash-in of the coming weeks, one row per week, company and customer (in company currency).
 
-    The rows are materialised by :meth:`_crm_rebuild` (button and daily cron) from the open receivable items,
+    The rows are materialised by :meth:`_rebuild` (button and daily cron) from the open receivable items,
     each customer's history of paid items and the open payment promises (see :mod:`..tools.forecast`), so the
-    graph and pivot read a table. The same engine serves the back-test (:meth:`_crm_forecast`, any past date).
+    graph and pivot read a table. The same engine serves the back-test (:meth:`_forecast`, any past date).
     """
 
     _name = "crm.cashin.forecast"
@@ -53,14 +53,14 @@ class CrmCashinForecast(models.Model):
     @api.model
     def action_rebuild(self):
         """Recompute the forecast of the user's companies (button) and show it."""
-        self._crm_rebuild(self.env.companies)
+        self._rebuild(self.env.companies)
         return self.env["ir.actions.act_window"]._for_xml_id("crm_receivables.crm_cashin_forecast_action")
 
     @api.model
     def _cron_rebuild(self):
         """Daily: recompute the forecast of every company (set-based: all done in one call)."""
         companies = self.env["res.company"].sudo().search([("id", "!=", False)])
-        self.sudo()._crm_rebuild(companies)
+        self.sudo()._rebuild(companies)
         self.env["ir.cron"]._notify_progress(done=len(companies), remaining=0)
         return True
 
@@ -69,14 +69,14 @@ class CrmCashinForecast(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_rebuild(self, companies):
+    def _rebuild(self, companies):
         """Replace the forecast rows of ``companies`` by a new forecast as of today.
 
         :param companies: ``res.company`` recordset
         """
         today = fields.Date.context_today(self)
         self.search([("company_id", "in", companies.ids)]).unlink()
-        forecast = self._crm_forecast(companies, today)
+        forecast = self._forecast(companies, today)
         vals_list = []
         for (company_id, partner_id), result in forecast.items():
             company = companies.browse(company_id)
@@ -98,7 +98,7 @@ class CrmCashinForecast(models.Model):
         return self.create(vals_list)
 
     @api.model
-    def _crm_forecast(self, companies, as_of, weeks=forecast_tools.WEEKS):
+    def _forecast(self, companies, as_of, weeks=forecast_tools.WEEKS):
         """Forecast per company and customer, from what was known at the start of ``as_of``.
 
         A constant number of queries, whatever the number of customers.
@@ -108,9 +108,9 @@ class CrmCashinForecast(models.Model):
         :return: ``{(company_id, partner_id): forecast_tools.forecast_customer(...) result}``
         """
         self.env.flush_all()
-        items = self._crm_open_items(companies, as_of)
-        history = self._crm_paid_history(companies, as_of)
-        promises, kept_rates = self._crm_promises(companies, as_of)
+        items = self._open_items(companies, as_of)
+        history = self._paid_history(companies, as_of)
+        promises, kept_rates = self._promises(companies, as_of)
         company_distribution = {
             company_id: forecast_tools.build_distribution(
                 obs for (c_id, _p), observations in history.items() if c_id == company_id
@@ -129,7 +129,7 @@ class CrmCashinForecast(models.Model):
         return result
 
     @api.model
-    def _crm_receivable_sql(self, companies):
+    def _receivable_sql(self, companies):
         """Condition on ``line``: a customer's debit on a receivable account, posted, of ``companies``."""
         return SQL(
             "line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"
@@ -139,7 +139,7 @@ class CrmCashinForecast(models.Model):
         )
 
     @api.model
-    def _crm_open_items(self, companies, as_of):
+    def _open_items(self, companies, as_of):
         """Open debit items at the start of ``as_of``: ``{(company_id, partner_id): [(due_date, residual)]}``.
 
         Today, the residual is Odoo's ``amount_residual``; on a past date, the balance less what was reconciled
@@ -154,7 +154,7 @@ class CrmCashinForecast(models.Model):
                   JOIN res_partner partner ON partner.id = line.partner_id
                  WHERE %s AND NOT line.reconciled AND line.amount_residual > 0
                 """,
-                self._crm_receivable_sql(companies),
+                self._receivable_sql(companies),
             )
         else:
             query = SQL(
@@ -172,7 +172,7 @@ class CrmCashinForecast(models.Model):
                    AND line.balance - COALESCE(paid.amount, 0.0) > 0
                 """,
                 as_of=as_of,
-                receivable=self._crm_receivable_sql(companies),
+                receivable=self._receivable_sql(companies),
             )
         items = defaultdict(list)
         for company_id, partner_id, due_date, residual in self.env.execute_query(query):
@@ -180,7 +180,7 @@ class CrmCashinForecast(models.Model):
         return items
 
     @api.model
-    def _crm_paid_history(self, companies, as_of):
+    def _paid_history(self, companies, as_of):
         """Items fully paid before ``as_of`` (within :data:`HISTORY_DAYS`), as lateness observations.
 
         :return: ``{(company_id, partner_id): [(days late, amount)]}``; the payment date is the date of the
@@ -197,7 +197,7 @@ class CrmCashinForecast(models.Model):
           GROUP BY line.id, partner.commercial_partner_id
             HAVING MAX(part.max_date) < %(as_of)s AND MAX(part.max_date) >= %(since)s
             """,
-            receivable=self._crm_receivable_sql(companies),
+            receivable=self._receivable_sql(companies),
             as_of=as_of,
             since=as_of - timedelta(days=HISTORY_DAYS),
         )
@@ -207,7 +207,7 @@ class CrmCashinForecast(models.Model):
         return history
 
     @api.model
-    def _crm_promises(self, companies, as_of):
+    def _promises(self, companies, as_of):
         """Promises open at the start of ``as_of`` and each customer's kept rate of promises judged before.
 
         :return: ``({(company_id, partner_id): [(promised_date, amount in company currency)]},
@@ -242,7 +242,7 @@ class CrmCashinForecast(models.Model):
         return promises, kept_rates
 
     @api.model
-    def _crm_actual_cash(self, companies, date_from, weeks=forecast_tools.WEEKS):
+    def _actual_cash(self, companies, date_from, weeks=forecast_tools.WEEKS):
         """Cash really received from ``date_from`` on, per week, on the items open at the start of that day.
 
         Payments count (reconciliations with anything but a credit note), on the day of the reconciliation.
@@ -261,7 +261,7 @@ class CrmCashinForecast(models.Model):
                AND counter_move.move_type != 'out_refund'
           GROUP BY line.company_id, part.max_date
             """,
-            receivable=self._crm_receivable_sql(companies),
+            receivable=self._receivable_sql(companies),
             date_from=date_from,
             date_to=date_from + timedelta(days=forecast_tools.DAYS_PER_WEEK * weeks),
         )

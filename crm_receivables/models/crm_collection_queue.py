@@ -101,7 +101,7 @@ class CrmCollectionQueue(models.Model):
         text = " ".join(filter(None, [
             self.env._("overdue debt payment"), self.score_reason or "",
         ]))
-        suggested = Article._crm_suggest(text, limit=10).filtered(lambda article: article.kind == "script")
+        suggested = Article._suggest(text, limit=10).filtered(lambda article: article.kind == "script")
         if suggested:
             return suggested[0]
         return Article.search([*Article._get_published_domain(), ("kind", "=", "script")], limit=1)

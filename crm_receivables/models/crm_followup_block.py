@@ -8,7 +8,7 @@ class CrmFollowupBlock(models.Model):
     A block without item (``move_line_id`` empty) pauses every item of the entry: an invoice disputed in a
     complaint. A block with an item pauses that item only: one document of a 1C entry that lists many.
     Other addons block invoices through :meth:`account.move._crm_followup_block` (items through
-    :meth:`account.move.line._crm_followup_block`) and lift their own blocks with :meth:`_crm_lift`
+    :meth:`account.move.line._crm_followup_block`) and lift their own blocks with :meth:`_lift`
     (crm_complaints: a complaint disputing an invoice).
     """
 
@@ -81,7 +81,7 @@ class CrmFollowupBlock(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_block(self, records, reason, date_end=False, origin=False):
+    def _block(self, records, reason, date_end=False, origin=False):
         """Block the follow-up of entries (each with all its items) or of single items: the one place where
         blocks are created (``account.move._crm_followup_block``, ``account.move.line._crm_followup_block``).
 
@@ -100,7 +100,7 @@ class CrmFollowupBlock(models.Model):
         ])
 
     @api.model
-    def _crm_unblock(self, records, origin=False):
+    def _unblock(self, records, origin=False):
         """Lift the blocks of entries (all their blocks) or of items (the items' own blocks), only those of
         ``origin`` when given.
 
@@ -111,10 +111,10 @@ class CrmFollowupBlock(models.Model):
         domain = [(field, "in", records.ids)]
         if origin:
             domain.append(("origin_ref", "=", f"{origin._name},{origin.id}"))
-        return self.search(domain)._crm_lift()
+        return self.search(domain)._lift()
 
     @api.model
-    def _crm_action_new(self, records):
+    def _action_new(self, records):
         """The form of a new block of one entry or one item (the *Block Follow-up* buttons).
 
         :param records: one ``account.move`` or ``account.move.line``
@@ -133,10 +133,10 @@ class CrmFollowupBlock(models.Model):
             "context": context,
         }
 
-    def _crm_lift(self):
+    def _lift(self):
         """Lift the blocks (kept for the record, inactive)."""
         self.filtered("active").write({"active": False, "date_lifted": fields.Datetime.now()})
         return True
 
     def action_lift(self):
-        return self._crm_lift()
+        return self._lift()

@@ -533,7 +533,7 @@ class CrmFollowupEngine(models.AbstractModel):
             template_lang = template.with_context(lang=lang)
             self.env.cr.cache[BATCH_COMPILE_KEY] = {}  # the body is compiled once for the group
             try:
-                with Token._crm_prefetch_for_messages(group):
+                with Token._prefetch_for_messages(group):
                     if template._name == "mail.template":
                         subjects = template_lang._render_field("subject", ids)
                         bodies = template_lang._render_field("body_html", ids)

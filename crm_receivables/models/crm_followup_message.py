@@ -49,7 +49,7 @@ class CrmFollowupMessage(models.Model):
     level_id = fields.Many2one("crm.followup.level", required=True, index=True,
                                ondelete="restrict")
     tone = fields.Selection(related="level_id.tone")
-    channel = fields.Selection(selection="_crm_followup_channel_selection")
+    channel = fields.Selection(selection="_followup_channel_selection")
     channel_note = fields.Char(string="Channel Choice", readonly=True,
                                help="Why the channel was chosen: the channels that were not possible.")
     state = fields.Selection(STATES, string="Status", required=True, default="queued", index=True,
@@ -80,7 +80,7 @@ class CrmFollowupMessage(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_followup_channel_selection(self):
+    def _followup_channel_selection(self):
         """The channels a communication can use: those of the engine (extend the engine for messengers)."""
         return self.env["crm.followup.engine"]._get_channel_selection()
 
@@ -145,7 +145,7 @@ class CrmFollowupMessage(models.Model):
         return self.env["crm.followup.engine"]._cron_process_followup(batch_size=batch_size)
 
     @api.model
-    def _crm_followup_run(self, partners=None, batch_size=200, auto_commit=False):
+    def _followup_run(self, partners=None, batch_size=200, auto_commit=False):
         """One follow-up run, kept for existing callers: see :meth:`crm.followup.engine._run`."""
         return self.env["crm.followup.engine"]._run(partners=partners, batch_size=batch_size,
                                                      auto_commit=auto_commit)
@@ -195,7 +195,7 @@ class CrmFollowupMessage(models.Model):
             ])
         return tracking
 
-    def _crm_followup_item_table(self):
+    def _followup_item_table(self):
         """HTML list of the documents of the communication (for templates and letters)."""
         self.ensure_one()
         return self.env["crm.followup.engine"]._get_item_table(self)

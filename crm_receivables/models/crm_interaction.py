@@ -138,7 +138,7 @@ class CrmInteraction(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_log_pbx_call(self, partner, call, company):
+    def _log_pbx_call(self, partner, call, company):
         """Log a call reported by the telephone exchange (see ``controllers/pbx.py``).
 
         :param partner: the customer found from the number (commercial entity)

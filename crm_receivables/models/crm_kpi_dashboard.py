@@ -16,7 +16,7 @@ class CrmKpiDashboard(models.TransientModel):
     """The receivables manager's one-minute dashboard: collection KPIs of a period, per collector and per
     follow-up channel and level, computed on open (a transient record) and mailed weekly (:meth:`_cron_digest`).
 
-    The figures come from :meth:`_crm_kpi_figures` (a constant number of grouped queries, the formulas in
+    The figures come from :meth:`_kpi_figures` (a constant number of grouped queries, the formulas in
     :mod:`..tools.kpi`); :meth:`get_kpi_figures` serves them read-only over RPC.
     """
 
@@ -72,7 +72,7 @@ class CrmKpiDashboard(models.TransientModel):
     def create(self, vals_list):
         """Compute the figures as soon as the dashboard is opened."""
         dashboards = super().create(vals_list)
-        dashboards._crm_refresh()
+        dashboards._refresh()
         return dashboards
 
     # ------------------------------------------------------------
@@ -81,7 +81,7 @@ class CrmKpiDashboard(models.TransientModel):
 
     def action_refresh(self):
         """Recompute the figures for the period on screen."""
-        self._crm_refresh()
+        self._refresh()
         return True
 
     @api.model
@@ -101,15 +101,15 @@ class CrmKpiDashboard(models.TransientModel):
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _crm_refresh(self):
+    def _refresh(self):
         for dashboard in self:
             if dashboard.date_from > dashboard.date_to:
                 raise UserError(self.env._("The period of the dashboard ends before it starts."))
-            figures = self._crm_kpi_figures(
+            figures = self._kpi_figures(
                 dashboard.company_id, dashboard.date_from, dashboard.date_to, dashboard.answer_days,
             )
             total = figures["total"]
-            selfservice = self.env["crm.selfservice.token"]._crm_answer_share(
+            selfservice = self.env["crm.selfservice.token"]._answer_share(
                 dashboard.date_from, dashboard.date_to, dashboard.company_id,
             )
             dashboard.collector_line_ids.unlink()
@@ -153,14 +153,14 @@ class CrmKpiDashboard(models.TransientModel):
 
         :param str date_from: first day of the period (ISO)
         :param str date_to: last day of the period (ISO)
-        :return: the dict of :meth:`_crm_kpi_figures`, user ids as keys of ``collectors``
+        :return: the dict of :meth:`_kpi_figures`, user ids as keys of ``collectors``
         """
-        return self._crm_kpi_figures(
+        return self._kpi_figures(
             self.env.company, fields.Date.to_date(date_from), fields.Date.to_date(date_to), int(answer_days),
         )
 
     @api.model
-    def _crm_kpi_figures(self, company, date_from, date_to, answer_days=ANSWER_DAYS):
+    def _kpi_figures(self, company, date_from, date_to, answer_days=ANSWER_DAYS):
         """KPIs of ``company`` over ``[date_from, date_to]``, in total and per collector.
 
         A constant number of queries, whatever the number of customers and collectors.
@@ -171,7 +171,7 @@ class CrmKpiDashboard(models.TransientModel):
             ``days_to_payment`` (``None`` when not computable)
         """
         self.env.flush_all()
-        collector = self.env["crm.aging.report"]._crm_collector_sql()
+        collector = self.env["crm.aging.report"]._collector_sql()
         days = (date_to - date_from).days + 1
         sums = defaultdict(lambda: defaultdict(float))
         # open and overdue receivables today, per collector
@@ -242,7 +242,7 @@ class CrmKpiDashboard(models.TransientModel):
                AND paid.paid_date BETWEEN %(date_from)s AND %(date_to)s
                AND reminded.first_sent::date <= paid.paid_date
             """,
-            collector=collector, reminded=self._crm_first_reminder_sql(company),
+            collector=collector, reminded=self._first_reminder_sql(company),
             company=company.id, date_from=date_from, date_to=date_to,
         )):
             delays[user_id].append((delay, amount))
@@ -276,11 +276,11 @@ class CrmKpiDashboard(models.TransientModel):
         return {
             "total": figures(total_sums, total_counts, delays["total"]),
             "collectors": collectors,
-            "channels": self._crm_channel_figures(company, date_from, date_to, answer_days),
+            "channels": self._channel_figures(company, date_from, date_to, answer_days),
         }
 
     @api.model
-    def _crm_first_reminder_sql(self, company):
+    def _first_reminder_sql(self, company):
         """Sub-query ``(move_line_id, first_sent)``: first follow-up communication sent about each receivable
         item (an entry with several items, e.g. instalments, has one first reminder per item)."""
         return SQL(
@@ -295,7 +295,7 @@ class CrmKpiDashboard(models.TransientModel):
         )
 
     @api.model
-    def _crm_channel_figures(self, company, date_from, date_to, answer_days):
+    def _channel_figures(self, company, date_from, date_to, answer_days):
         """Per channel and level: communications sent in the period and those answered by a payment of one of
         their receivable items (each item with the date it was fully paid, not its entry's).
 
@@ -387,7 +387,7 @@ class CrmKpiDashboardChannel(models.TransientModel):
 
     @api.model
     def _selection_channel(self):
-        return self.env["crm.followup.message"]._crm_followup_channel_selection()
+        return self.env["crm.followup.message"]._followup_channel_selection()
 
     @api.depends("channel")
     def _compute_channel_label(self):

@@ -171,7 +171,7 @@ class CrmPaymentPromise(models.Model):
         for vals in vals_list:
             if vals.get("partner_id"):
                 vals["partner_id"] = commercial[vals["partner_id"]]
-            self._crm_convert_move_commands(vals, self.env["account.move"])
+            self._convert_move_commands(vals, self.env["account.move"])
         promises = super().create(vals_list)
         promises._judge()
         return promises
@@ -181,7 +181,7 @@ class CrmPaymentPromise(models.Model):
         if "move_ids" in vals and "line_ids" not in vals:
             for promise in self:
                 promise_vals = dict(vals)
-                self._crm_convert_move_commands(promise_vals, promise.move_ids)
+                self._convert_move_commands(promise_vals, promise.move_ids)
                 super(CrmPaymentPromise, promise).write(promise_vals)
             return True
         if "line_ids" in vals:
@@ -203,7 +203,7 @@ class CrmPaymentPromise(models.Model):
         """))
 
     @api.model
-    def _crm_convert_move_commands(self, vals, current_moves):
+    def _convert_move_commands(self, vals, current_moves):
         """Replace the ``move_ids`` commands of ``vals`` by ``line_ids`` ones: the entries' receivable items.
 
         :param dict vals: create/write values, changed in place

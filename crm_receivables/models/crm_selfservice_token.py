@@ -27,10 +27,10 @@ class CrmSelfServiceToken(models.Model):
     their open receivable items there and answers without a portal account — promises a payment date,
     disputes an invoice, asks for a call back, confirms or disputes the latest statement of account.
 
-    The page's controller finds the token with :meth:`_crm_check_token` (as superuser, the token being the
+    The page's controller finds the token with :meth:`_check_token` (as superuser, the token being the
     only credential) and then acts through the ``_crm_selfservice_<action>`` methods, each of them a
-    documented hook: ``crm_complaints`` overrides :meth:`_crm_selfservice_dispute` and
-    :meth:`_crm_selfservice_statement_difference` to file complaints.
+    documented hook: ``crm_complaints`` overrides :meth:`_selfservice_dispute` and
+    :meth:`_selfservice_statement_difference` to file complaints.
     """
 
     _name = "crm.selfservice.token"
@@ -95,7 +95,7 @@ class CrmSelfServiceToken(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_get_or_create(self, partner, company, origin=None, expiry_days=None):
+    def _get_or_create(self, partner, company, origin=None, expiry_days=None):
         """The valid link of a customer for a reminder, created when missing (rendering twice reuses it).
 
         :param partner: the customer (its commercial entity gets the link)
@@ -110,14 +110,14 @@ class CrmSelfServiceToken(models.Model):
         now = fields.Datetime.now()
         if message:
             prefetched = self.env.cr.cache.get(PREFETCH_KEY, {}).get((message.id, partner.id, company.id))
-            if prefetched:  # created or found in batch by _crm_prefetch_for_messages
+            if prefetched:  # created or found in batch by _prefetch_for_messages
                 return Token.browse(prefetched)
             existing = Token.search([("message_id", "=", message.id), ("partner_id", "=", partner.id),
                                      ("company_id", "=", company.id), ("date_expiry", ">", now)], limit=1)
             if existing:
                 return existing
         if not expiry_days:
-            policy = Token._crm_get_policy(partner, company)
+            policy = Token._get_policy(partner, company)
             expiry_days = policy.selfservice_token_days if policy else DEFAULT_TOKEN_DAYS
         return Token.create({
             "partner_id": partner.id,
@@ -128,9 +128,9 @@ class CrmSelfServiceToken(models.Model):
 
     @api.model
     @contextmanager
-    def _crm_prefetch_for_messages(self, messages):
+    def _prefetch_for_messages(self, messages):
         """While rendering the reminders ``messages`` at once: their links, found or created in two queries,
-        are what :meth:`_crm_get_or_create` returns for them (instead of a search and a create each).
+        are what :meth:`_get_or_create` returns for them (instead of a search and a create each).
 
         :param messages: ``crm.followup.message`` records
         """
@@ -152,7 +152,7 @@ class CrmSelfServiceToken(models.Model):
             company = message.company_id
             if company not in policies:  # the company's default, read once
                 policies[company] = self.env["crm.followup.policy"].sudo()._get_company_default(company)
-            # as _crm_get_policy: the customer's own policy, else the company's default
+            # as _get_policy: the customer's own policy, else the company's default
             policy = partner.with_company(company).sudo().crm_followup_policy_id or policies[company]
             vals_list.append({
                 "partner_id": partner.id,
@@ -169,13 +169,13 @@ class CrmSelfServiceToken(models.Model):
         finally:
             self.env.cr.cache.pop(PREFETCH_KEY, None)
 
-    def _crm_get_url(self):
+    def _get_url(self):
         """Absolute URL of the page of this link."""
         self.ensure_one()
         return f"{self.company_id.get_base_url()}/crm/selfservice/{self.sudo().token}"
 
     @api.model
-    def _crm_check_token(self, token):
+    def _check_token(self, token):
         """The valid link whose token is ``token``, else an empty recordset (guessed, revoked, expired).
 
         Called by the public controller: the token is the only credential, so the lookup is done as
@@ -193,7 +193,7 @@ class CrmSelfServiceToken(models.Model):
         return token_sudo.with_company(token_sudo.company_id)
 
     @api.model
-    def _crm_get_policy(self, partner, company):
+    def _get_policy(self, partner, company):
         """The follow-up policy of the customer in the company (its own, else the company's default)."""
         policy = partner.commercial_partner_id.with_company(company).sudo().crm_followup_policy_id
         return policy or self.env["crm.followup.policy"].sudo()._get_company_default(company)
@@ -202,7 +202,7 @@ class CrmSelfServiceToken(models.Model):
     # BUSINESS: what the page shows
     # ------------------------------------------------------------
 
-    def _crm_open_items(self):
+    def _open_items(self):
         """Open receivable items of the customer in the link's company, oldest due first."""
         self.ensure_one()
         return self.env["account.move.line"].sudo().search([
@@ -214,7 +214,7 @@ class CrmSelfServiceToken(models.Model):
             ("amount_residual", "!=", 0.0),
         ], order="date_maturity, id")
 
-    def _crm_latest_statement(self):
+    def _latest_statement(self):
         """The latest statement of account sent to the customer (or answered), if any."""
         self.ensure_one()
         return self.env["crm.statement"].sudo().search([
@@ -222,7 +222,7 @@ class CrmSelfServiceToken(models.Model):
             ("state", "in", ("sent", "confirmed", "disputed")),
         ], order="date_to desc, id desc", limit=1)
 
-    def _crm_has_online_payment(self):
+    def _has_online_payment(self):
         """Whether the company takes online payments (a payment provider is enabled)."""
         self.ensure_one()
         if "payment.provider" not in self.env:
@@ -231,12 +231,12 @@ class CrmSelfServiceToken(models.Model):
             [("state", "in", ("enabled", "test")), ("company_id", "=", self.company_id.id)], limit=1,
         ))
 
-    def _crm_get_page_values(self):
+    def _get_page_values(self):
         """Everything the page renders: items with their links, totals, limits, the statement."""
         self.ensure_one()
         today = fields.Date.context_today(self)
-        items = self._crm_open_items()
-        pay_online = self._crm_has_online_payment()
+        items = self._open_items()
+        pay_online = self._has_online_payment()
         rows = []
         totals = {}
         for line in items:
@@ -257,7 +257,7 @@ class CrmSelfServiceToken(models.Model):
                 "pdf_url": move.get_portal_url(report_type="pdf", download=True) if is_invoice else False,
                 "pay_url": move.get_portal_url() if is_invoice and pay_online and residual > 0 else False,
             })
-        policy = self._crm_get_policy(self.partner_id, self.company_id)
+        policy = self._get_policy(self.partner_id, self.company_id)
         max_days = policy.selfservice_max_days if policy else DEFAULT_PROMISE_DAYS
         return {
             "token": self,
@@ -267,7 +267,7 @@ class CrmSelfServiceToken(models.Model):
             "totals": totals,
             "today": today,
             "promise_max_date": today + timedelta(days=max_days or DEFAULT_PROMISE_DAYS),
-            "statement": self._crm_latest_statement(),
+            "statement": self._latest_statement(),
             "pay_online": pay_online,
         }
 
@@ -275,7 +275,7 @@ class CrmSelfServiceToken(models.Model):
     # BUSINESS: actions
     # ------------------------------------------------------------
 
-    def _crm_selfservice_submit(self, kind, key, values, upload=None):
+    def _selfservice_submit(self, kind, key, values, upload=None):
         """Carry out one action of the page, once per idempotency key, within the rate limit.
 
         The answer is recorded as a ``crm.selfservice.request`` whose UNIQUE (token, key) makes a double
@@ -301,19 +301,19 @@ class CrmSelfServiceToken(models.Model):
         recent = Request.search_count([("token_id", "=", self.id), ("create_date", ">=", since)])
         if selfservice_tools.is_rate_limited(recent, selfservice_tools.RATE_LIMIT):
             raise UserError(self.env._("Too many answers in a short time: please try again in an hour."))
-        request_id = self._crm_insert_request(kind, key)
+        request_id = self._insert_request(kind, key)
         if not request_id:  # the same form submitted twice at once: the other submission does the work
             return Request.browse(), False
         request_sudo = Request.browse(request_id)
         interaction = self.env["crm.interaction"].sudo().with_context(
             crm_interaction_no_outcome_activity=True,
-        ).create(self._crm_prepare_interaction_values(kind))
+        ).create(self._prepare_interaction_values(kind))
         fields_posted = {name: value for name, value in (values or {}).items() if name in FORM_FIELDS}
         try:
-            result = getattr(self, f"_crm_selfservice_{kind}")(interaction=interaction, upload=upload,
+            result = getattr(self, f"_selfservice_{kind}")(interaction=interaction, upload=upload,
                                                                 **fields_posted)
         except selfservice_tools.SelfServiceError as error:
-            raise UserError(self._crm_error_message(error)) from error
+            raise UserError(self._error_message(error)) from error
         record = result.get("record")
         moves = result.get("moves") or self.env["account.move"]
         interaction.write({
@@ -332,7 +332,7 @@ class CrmSelfServiceToken(models.Model):
         self.date_last_seen = fields.Datetime.now()
         return request_sudo, True
 
-    def _crm_insert_request(self, kind, key):
+    def _insert_request(self, kind, key):
         """Insert the answer row, or nothing when the key was already used (``ON CONFLICT DO NOTHING``).
 
         :return: the new row's id, or ``None``
@@ -349,21 +349,21 @@ class CrmSelfServiceToken(models.Model):
         row = self.env.cr.fetchone()
         return row[0] if row else None
 
-    def _crm_prepare_interaction_values(self, kind):
+    def _prepare_interaction_values(self, kind):
         """Values of the interaction logging an answer of the page (hook)."""
         self.ensure_one()
         labels = dict(self.env["crm.selfservice.request"]._fields["kind"]._description_selection(self.env))
         return {
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
-            "user_id": self._crm_get_collector().id,
+            "user_id": self._get_collector().id,
             "channel": "selfservice",
             "direction": "incoming",
             "source": "selfservice",
             "summary": labels.get(kind, kind),
         }
 
-    def _crm_get_collector(self):
+    def _get_collector(self):
         """Who follows the customer's answers: the collector, else the salesperson, else the reminder's sender,
         else a receivables manager of the company."""
         self.ensure_one()
@@ -376,7 +376,7 @@ class CrmSelfServiceToken(models.Model):
             ).sorted("id")[:1]
         return collector or self.env.ref("base.user_admin", raise_if_not_found=False) or self.env.user
 
-    def _crm_get_items(self, line_ids):
+    def _get_items(self, line_ids):
         """The open items chosen on the page, among this customer's only.
 
         :param list line_ids: ids posted by the form (strings)
@@ -384,20 +384,20 @@ class CrmSelfServiceToken(models.Model):
         :raises SelfServiceError: ``items_required`` when none of the ids is an open item of the customer
         """
         wanted = {int(i) for i in (line_ids or []) if str(i).isdigit()}
-        items = self._crm_open_items().filtered(lambda line: line.id in wanted)
+        items = self._open_items().filtered(lambda line: line.id in wanted)
         if not items:
             raise selfservice_tools.SelfServiceError("items_required", "line_ids")
         return items
 
-    def _crm_notify_collector(self, record, body):
+    def _notify_collector(self, record, body):
         """Tell the collector about an answer: a note on ``record`` notifying them in their inbox."""
-        collector = self._crm_get_collector()
+        collector = self._get_collector()
         record.sudo().message_post(
             body=body, subtype_xmlid="mail.mt_note", partner_ids=collector.partner_id.ids,
             author_id=self.partner_id.id,
         )
 
-    def _crm_selfservice_promise(self, interaction=None, upload=None, line_ids=None, amount=None,
+    def _selfservice_promise(self, interaction=None, upload=None, line_ids=None, amount=None,
                                  promised_date=None, **_kwargs):
         """"I will pay on…": a payment promise on exactly the chosen items (the one place that creates it).
 
@@ -411,7 +411,7 @@ class CrmSelfServiceToken(models.Model):
         :param str promised_date: ``YYYY-MM-DD``
         :return: dict ``record``, ``summary``, ``moves``
         """
-        items = self._crm_get_items(line_ids)
+        items = self._get_items(line_ids)
         currencies = items.mapped(lambda line: line.currency_id or line.company_currency_id)
         if len(currencies) > 1:
             raise selfservice_tools.SelfServiceError("currencies_mixed", "line_ids")
@@ -421,7 +421,7 @@ class CrmSelfServiceToken(models.Model):
         amount_value = selfservice_tools.parse_amount(amount)
         promised = selfservice_tools.parse_date(promised_date, "promised_date")
         today = fields.Date.context_today(self)
-        policy = self._crm_get_policy(self.partner_id, self.company_id)
+        policy = self._get_policy(self.partner_id, self.company_id)
         selfservice_tools.check_promise(
             promised, amount_value, total, today,
             policy.selfservice_max_days if policy else DEFAULT_PROMISE_DAYS, rounding=currency.rounding,
@@ -436,7 +436,7 @@ class CrmSelfServiceToken(models.Model):
             "promised_date": promised,
             "date_made": today,
             "move_ids": [fields.Command.set(moves.ids)],
-            "user_id": self._crm_get_collector().id,
+            "user_id": self._get_collector().id,
             "interaction_id": interaction.id if interaction else False,
             "note": self.env._("Made by the customer on the self-service page."),
         }
@@ -447,14 +447,14 @@ class CrmSelfServiceToken(models.Model):
             "Self-service: the customer will pay %(amount)s by %(date)s",
             amount=format_amount(self.env, amount_value, currency), date=format_date(self.env, promised),
         )
-        self._crm_notify_collector(promise, summary)
+        self._notify_collector(promise, summary)
         return {"record": promise, "summary": summary, "moves": moves}
 
-    def _crm_selfservice_dispute(self, interaction=None, upload=None, line_id=None, reason=None, **_kwargs):
+    def _selfservice_dispute(self, interaction=None, upload=None, line_id=None, reason=None, **_kwargs):
         """"I dispute this invoice": block the follow-up of the invoice and tell the collector (hook).
 
         ``crm_complaints`` overrides it to file a dispute complaint instead (which blocks the invoice
-        itself); the checks are in :meth:`_crm_check_dispute`.
+        itself); the checks are in :meth:`_check_dispute`.
 
         :param interaction: the ``crm.interaction`` logging the answer
         :param upload: ``(filename, bytes)`` of an optional file
@@ -462,7 +462,7 @@ class CrmSelfServiceToken(models.Model):
         :param str reason: why
         :return: dict ``record``, ``summary``, ``moves``, ``note``
         """
-        move, reason_text, attachment_vals = self._crm_check_dispute(line_id, reason, upload)
+        move, reason_text, attachment_vals = self._check_dispute(line_id, reason, upload)
         summary = self.env._("Self-service: invoice %(invoice)s disputed", invoice=move.name)
         move.sudo()._crm_followup_block(
             self.env._("Disputed by the customer on the self-service page: %(reason)s", reason=reason_text[:200]),
@@ -475,16 +475,16 @@ class CrmSelfServiceToken(models.Model):
             "mail.mail_activity_data_todo",
             summary=summary,
             note=plaintext2html(reason_text),
-            user_id=self._crm_get_collector().id,
+            user_id=self._get_collector().id,
         )
         return {"record": move, "summary": summary, "moves": move, "note": plaintext2html(reason_text)}
 
-    def _crm_check_dispute(self, line_id, reason, upload):
+    def _check_dispute(self, line_id, reason, upload):
         """Check a dispute: an invoice item of the customer, a reason, an acceptable file.
 
         :return: ``(invoice, reason, attachment values or None)``
         """
-        items = self._crm_get_items([line_id])
+        items = self._get_items([line_id])
         move = items.move_id.filtered(lambda m: m.move_type in ("out_invoice", "out_refund"))[:1]
         if not move:
             raise selfservice_tools.SelfServiceError("invoice_required", "line_id")
@@ -496,7 +496,7 @@ class CrmSelfServiceToken(models.Model):
             attachment_vals = {"name": filename, "datas": base64.b64encode(content), "mimetype": mimetype}
         return move, reason_text, attachment_vals
 
-    def _crm_selfservice_callback(self, interaction=None, upload=None, when=None, phone=None, note=None,
+    def _selfservice_callback(self, interaction=None, upload=None, when=None, phone=None, note=None,
                                   **_kwargs):
         """"Call me back": a phone-call activity for the collector on the customer at the chosen time.
 
@@ -525,20 +525,20 @@ class CrmSelfServiceToken(models.Model):
             date_deadline=local.date(),
             summary=summary,
             note=plaintext2html("\n".join(lines)),
-            user_id=self._crm_get_collector().id,
+            user_id=self._get_collector().id,
         )
         return {"record": activity, "summary": summary, "note": plaintext2html("\n".join(lines))}
 
-    def _crm_get_statement(self, statement_id):
+    def _get_statement(self, statement_id):
         """The latest statement of the page, when ``statement_id`` names it and it awaits an answer."""
-        statement = self._crm_latest_statement()
+        statement = self._latest_statement()
         if not statement or str(statement.id) != str(statement_id or ""):
             raise selfservice_tools.SelfServiceError("statement_required", "statement_id")
         if statement.state != "sent":
             raise selfservice_tools.SelfServiceError("statement_answered", "statement_id")
         return statement
 
-    def _crm_selfservice_statement_confirm(self, interaction=None, upload=None, statement_id=None, name=None,
+    def _selfservice_statement_confirm(self, interaction=None, upload=None, statement_id=None, name=None,
                                            **_kwargs):
         """Confirm the latest statement of account: recorded with who (the name typed) and when.
 
@@ -546,15 +546,15 @@ class CrmSelfServiceToken(models.Model):
         :param str name: name and position of the person confirming
         :return: dict ``record``, ``summary``
         """
-        statement = self._crm_get_statement(statement_id)
+        statement = self._get_statement(statement_id)
         who = selfservice_tools.check_text(name, "name", max_length=200)
-        statement._crm_selfservice_confirm(who, self)
+        statement._selfservice_confirm(who, self)
         summary = self.env._("Self-service: statement %(statement)s confirmed by %(name)s",
                              statement=statement.name, name=who)
-        self._crm_notify_collector(statement, summary)
+        self._notify_collector(statement, summary)
         return {"record": statement, "summary": summary}
 
-    def _crm_selfservice_statement_difference(self, interaction=None, upload=None, statement_id=None,
+    def _selfservice_statement_difference(self, interaction=None, upload=None, statement_id=None,
                                               balance=None, note=None, **_kwargs):
         """Report a difference on the latest statement: the statement is disputed, the collector gets an
         activity with the figures (hook: ``crm_complaints`` files a complaint with them instead).
@@ -563,21 +563,21 @@ class CrmSelfServiceToken(models.Model):
         :param str note: what differs
         :return: dict ``record``, ``summary``, ``note``
         """
-        statement, figures = self._crm_check_statement_difference(statement_id, balance, note)
+        statement, figures = self._check_statement_difference(statement_id, balance, note)
         summary = self.env._("Self-service: difference reported on statement %(statement)s",
                              statement=statement.name)
         statement.sudo().activity_schedule(
             "mail.mail_activity_data_todo", summary=summary, note=figures,
-            user_id=self._crm_get_collector().id,
+            user_id=self._get_collector().id,
         )
         return {"record": statement, "summary": summary, "note": figures}
 
-    def _crm_check_statement_difference(self, statement_id, balance, note):
+    def _check_statement_difference(self, statement_id, balance, note):
         """Check a difference and mark the statement disputed.
 
         :return: ``(statement, figures as HTML)``
         """
-        statement = self._crm_get_statement(statement_id)
+        statement = self._get_statement(statement_id)
         their_balance = selfservice_tools.parse_amount(balance, "balance") if str(balance or "").strip() else None
         note_text = selfservice_tools.check_text(note, "note")
         currency = statement.currency_id
@@ -596,7 +596,7 @@ class CrmSelfServiceToken(models.Model):
         statement.sudo().write({"state": "disputed", "dispute_note": "\n".join(lines)})
         return statement, plaintext2html("\n".join(lines))
 
-    def _crm_error_message(self, error):
+    def _error_message(self, error):
         """The translated message of a refused answer (:class:`tools.selfservice.SelfServiceError`)."""
         messages = {
             "amount_invalid": self.env._("The amount is not a number."),
@@ -635,7 +635,7 @@ class CrmSelfServiceToken(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_answer_share(self, date_from, date_to, company=None):
+    def _answer_share(self, date_from, date_to, company=None):
         """Share of the reminders answered on the self-service page (a workbench KPI).
 
         A reminder is a follow-up communication sent in the period; it is answered when its link led to at

@@ -239,7 +239,7 @@ class CrmStatement(models.Model):
     selfservice_token_id = fields.Many2one("crm.selfservice.token", string="Confirmed Through", readonly=True,
                                            copy=False, ondelete="set null")
 
-    def _crm_selfservice_confirm(self, name, token):
+    def _selfservice_confirm(self, name, token):
         """The customer confirmed the statement on the self-service page (instead of a signed scan).
 
         :param str name: who confirmed (typed by the customer)

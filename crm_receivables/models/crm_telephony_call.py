@@ -44,7 +44,7 @@ def _decode(payload):
 class CrmTelephonyCall(models.Model):
     """One call reported by a cloud exchange: the events of the provider's call merged, in any order.
 
-    The record is the call's state; the service methods below (:meth:`_crm_process_event`) turn the
+    The record is the call's state; the service methods below (:meth:`_process_event`) turn the
     providers' normalised events (:mod:`crm_receivables.tools.telephony`) into it, and the finished call
     into exactly one ``crm.interaction``. Replays are refused by the unique event key, concurrent events
     of one call are serialised by a row lock.
@@ -112,7 +112,7 @@ class CrmTelephonyCall(models.Model):
         res = super().write(vals)
         if vals.get("partner_id"):
             # the user may link the call; logging it follows as the exchange's own writes do
-            self.sudo().filtered(lambda call: call.is_finished and not call.interaction_id)._crm_sync_interaction()
+            self.sudo().filtered(lambda call: call.is_finished and not call.interaction_id)._sync_interaction()
         return res
 
     # ------------------------------------------------------------
@@ -149,7 +149,7 @@ class CrmTelephonyCall(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_process_event(self, company, event):
+    def _process_event(self, company, event):
         """Record one normalised event of a provider's call and bring the call and its interaction up to date.
 
         Runs as superuser for the company whose credentials the webhook proved. A replayed event (same
@@ -159,7 +159,7 @@ class CrmTelephonyCall(models.Model):
         :param dict event: a normalised event (:func:`crm_receivables.tools.telephony.make_event`)
         :return: ``(call, is_new_event)``
         """
-        call_id = self._crm_lock_call(company, event["provider"], event["call_ref"])
+        call_id = self._lock_call(company, event["provider"], event["call_ref"])
         self.env.cr.execute(SQL(
             """INSERT INTO crm_telephony_event (call_id, company_id, event_key, kind, payload, create_uid,
                                                 write_uid, create_date, write_date)
@@ -173,15 +173,15 @@ class CrmTelephonyCall(models.Model):
                          event["event_key"], event["call_ref"])
             return call, False
         call.invalidate_recordset()
-        call._crm_apply_events(event)
+        call._apply_events(event)
         return call, True
 
     @api.model
-    def _crm_process_pbx_call(self, company, partner, call):
+    def _process_pbx_call(self, company, partner, call):
         """Log a call reported to the JSON endpoint (``controllers/pbx.py``) exactly once per call id.
 
         With a ``call_id`` the call is stored under the unique (company, provider, call id) key and locked
-        (:meth:`_crm_lock_call`): the same call reported again, or several times at once, gives back the
+        (:meth:`_lock_call`): the same call reported again, or several times at once, gives back the
         interaction of the first report. Without a ``call_id`` every report is a new interaction.
 
         Runs as superuser for the company whose token the request proved.
@@ -193,12 +193,12 @@ class CrmTelephonyCall(models.Model):
         """
         Interaction = self.env["crm.interaction"].with_company(company)
         if not call["call_id"]:
-            return Interaction._crm_log_pbx_call(partner, call, company), False
-        record = self.browse(self._crm_lock_call(company, "pbx", call["call_id"])).with_company(company)
+            return Interaction._log_pbx_call(partner, call, company), False
+        record = self.browse(self._lock_call(company, "pbx", call["call_id"])).with_company(company)
         if record.interaction_id:
             _logger.info("PBX call %s of company %s already logged", call["call_id"], company.id)
             return record.interaction_id, True
-        interaction = Interaction._crm_log_pbx_call(partner, call, company)
+        interaction = Interaction._log_pbx_call(partner, call, company)
         seconds = round(call["duration_hours"] * 3600)
         record.sudo().write({
             "direction": call["direction"], "phone": call["phone"], "partner_id": partner.id,
@@ -209,7 +209,7 @@ class CrmTelephonyCall(models.Model):
         return interaction, False
 
     @api.model
-    def _crm_lock_call(self, company, provider, call_ref):
+    def _lock_call(self, company, provider, call_ref):
         """Id of the call row, created when missing, locked until the end of the transaction.
 
         Several requests about one call may arrive at once (retries of the exchange, events in parallel):
@@ -231,16 +231,16 @@ class CrmTelephonyCall(models.Model):
         ), log_exceptions=False)
         return self.env.cr.fetchone()[0]
 
-    def _crm_state(self):
+    def _state(self):
         """The merged state of every event of the call (order of arrival does not matter)."""
         self.ensure_one()
         events = [_decode(payload) for payload in self.event_ids.mapped("payload")]
         return reduce(telephony.merge, events, telephony.empty_state())
 
-    def _crm_apply_events(self, new_event):
+    def _apply_events(self, new_event):
         """Write the merged state on the call, then pop the card, log the interaction, plan the call-back."""
         self.ensure_one()
-        state = self._crm_state()
+        state = self._state()
         company = self.company_id
         vals = {
             "direction": state["direction"], "phone": state["number"], "extension": state["extension"],
@@ -256,16 +256,16 @@ class CrmTelephonyCall(models.Model):
                 state["extension"], self.env["res.users"]).id or self.user_id.id
         self.sudo().write(vals)
         if new_event["kind"] == "ringing" and not self.is_finished:
-            self._crm_screen_pop(new_event.get("extension"))
+            self._screen_pop(new_event.get("extension"))
         if self.is_finished:
-            self._crm_sync_interaction()
+            self._sync_interaction()
 
     # ------------------------------------------------------------
     # BUSINESS: CUSTOMER LOOK-UP AND CARD
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_customer_card(self, partner):
+    def _customer_card(self, partner):
         """What a collector needs to see while the customer's phone rings (plain data for the bus).
 
         :param partner: ``res.partner`` (its commercial entity is shown), in the call's company
@@ -296,7 +296,7 @@ class CrmTelephonyCall(models.Model):
     # BUSINESS: SCREEN POP
     # ------------------------------------------------------------
 
-    def _crm_screen_pop(self, extension):
+    def _screen_pop(self, extension):
         """Show the caller's card to the collector whose extension rings (Odoo's bus)."""
         self.ensure_one()
         if self.direction != "incoming" or not extension:
@@ -304,11 +304,11 @@ class CrmTelephonyCall(models.Model):
         user = self.env["res.users"]._crm_find_by_extension([extension], self.company_id).get(extension.strip())
         if not user or user in self.screen_pop_user_ids:
             return
-        payload = self._crm_screen_pop_payload()
+        payload = self._screen_pop_payload()
         self.env["bus.bus"]._sendone(user.partner_id, SCREEN_POP, payload)
         self.sudo().write({"screen_pop_user_ids": [fields.Command.link(user.id)]})
 
-    def _crm_screen_pop_payload(self):
+    def _screen_pop_payload(self):
         """Data of the notification: the call, and the customer's card when the number is known."""
         self.ensure_one()
         partner = self.partner_id
@@ -317,27 +317,27 @@ class CrmTelephonyCall(models.Model):
             "provider": self.provider,
             "phone": self.phone,
             "company_id": self.company_id.id,
-            "partner": self._crm_customer_card(partner.with_company(self.company_id)) if partner else False,
+            "partner": self._customer_card(partner.with_company(self.company_id)) if partner else False,
         }
 
     # ------------------------------------------------------------
     # BUSINESS: INTERACTION AND CALL-BACK
     # ------------------------------------------------------------
 
-    def _crm_sync_interaction(self):
+    def _sync_interaction(self):
         """Create or update the one interaction of each finished call that has a customer; plan or drop the
         call-back task of a missed incoming call."""
         Interaction = self.env["crm.interaction"].with_context(crm_interaction_no_outcome_activity=True)
         for call in self.filtered(lambda c: c.is_finished and c.partner_id):
-            vals = call._crm_prepare_interaction_values()
+            vals = call._prepare_interaction_values()
             if call.interaction_id:
                 call.interaction_id.write(vals)
             else:
                 interaction = Interaction.with_company(call.company_id).create(vals)
                 call.sudo().write({"interaction_id": interaction.id})
-            call._crm_sync_callback_activity()
+            call._sync_callback_activity()
 
-    def _crm_prepare_interaction_values(self):
+    def _prepare_interaction_values(self):
         """Values of the call's interaction (hook)."""
         self.ensure_one()
         missed = self.state == "missed"
@@ -367,7 +367,7 @@ class CrmTelephonyCall(models.Model):
             "document_ref": f"{self._name},{self.id}",
         }
 
-    def _crm_sync_callback_activity(self):
+    def _sync_callback_activity(self):
         """A missed incoming call: a call-back task for the customer's collector (else the company's
         default); a later event saying the call was answered removes it."""
         self.ensure_one()
@@ -395,7 +395,7 @@ class CrmTelephonyCall(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_click_to_call(self, record):
+    def _click_to_call(self, record):
         """Call the customer of a record (the *Call* buttons of the customer form and of the collector's
         queue): its mobile, else its phone, through :meth:`crm_click_to_call`.
 
@@ -429,15 +429,15 @@ class CrmTelephonyCall(models.Model):
         user = self.env.user
         if not user._is_internal():
             raise AccessError(_("Only internal users can place calls."))
-        record = self._crm_click_to_call_record(res_model, res_id)
+        record = self._click_to_call_record(res_model, res_id)
         company = self.env.company
         dial = click_to_call.dial_number(number, company._crm_phone_region())
         if not dial:
             raise UserError(_("%(number)s is not a phone number.", number=number or ""))
         if click_to_call.mode(company.crm_telephony_provider, user.crm_pbx_extension) == "tel":
             return {"type": "ir.actions.act_url", "url": click_to_call.tel_url(dial), "target": "self"}
-        self._crm_request_callback(company, user, dial)
-        partner = self._crm_click_to_call_partner(record)
+        self._request_callback(company, user, dial)
+        partner = self._click_to_call_partner(record)
         if partner:
             message = _("Calling %(name)s: your phone (extension %(extension)s) rings first, then %(number)s is "
                         "dialled.", name=partner.display_name, extension=user.crm_pbx_extension, number=number)
@@ -450,7 +450,7 @@ class CrmTelephonyCall(models.Model):
         }
 
     @api.model
-    def _crm_click_to_call_record(self, res_model, res_id):
+    def _click_to_call_record(self, res_model, res_id):
         """The record a number is called from, after checking the user may read it (empty when none)."""
         if not res_model:
             return None
@@ -467,7 +467,7 @@ class CrmTelephonyCall(models.Model):
         return record
 
     @api.model
-    def _crm_click_to_call_partner(self, record):
+    def _click_to_call_partner(self, record):
         """The customer a record stands for, for the notification (hook): the partner itself, else its
         ``partner_id``; empty when none."""
         if not record:
@@ -480,7 +480,7 @@ class CrmTelephonyCall(models.Model):
         return self.env["res.partner"]
 
     @api.model
-    def _crm_request_callback(self, company, user, number):
+    def _request_callback(self, company, user, number):
         """Ask the company's exchange to ring the user's extension, then dial ``number``.
 
         :raise UserError: when the exchange is not configured or refuses the request
@@ -512,7 +512,7 @@ class CrmTelephonyCall(models.Model):
             raise UserError(_("The exchange refused the call: %(reason)s", reason=str(accepted)))
         return True
 
-    def _crm_recording_link(self):
+    def _recording_link(self):
         """A temporary link to the call's recording, asked from the exchange.
 
         :return: ``(url, None)`` to redirect to, or ``(None, (content, content_type))`` for audio served

@@ -723,7 +723,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         company = company or (origin.company_id if origin is not None and "company_id" in origin._fields
                               else False) or self.env.company
-        token = self.env["crm.selfservice.token"]._crm_get_or_create(
+        token = self.env["crm.selfservice.token"]._get_or_create(
             self.commercial_partner_id, company, origin=origin, expiry_days=expiry_days,
         )
-        return token._crm_get_url()
+        return token._get_url()

@@ -65,7 +65,7 @@ class CrmAgingReport(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _crm_collector_sql(self):
+    def _collector_sql(self):
         """SQL expression of an item's collector, on the commercial partner aliased ``commercial``.
 
         The customer's collector, falling back to the salesperson (as ``res.partner._crm_get_collector``).
@@ -74,7 +74,7 @@ class CrmAgingReport(models.Model):
         return SQL("COALESCE(commercial.crm_collector_id, commercial.user_id)")
 
     @api.model
-    def _crm_bucket_sql(self, days):
+    def _bucket_sql(self, days):
         """``CASE`` giving the bucket key of ``days`` overdue, built from :data:`..tools.aging.BUCKETS`."""
         whens = []
         for key, low, high in aging_tools.bucket_conditions():
@@ -121,15 +121,15 @@ class CrmAgingReport(models.Model):
         CROSS JOIN LATERAL (SELECT %(bucket)s AS bucket) aging
              WHERE %(open_item)s
             """,
-            collector=self._crm_collector_sql(),
+            collector=self._collector_sql(),
             today=fields.Date.context_today(self),
-            bucket=self._crm_bucket_sql(SQL("age.days")),
+            bucket=self._bucket_sql(SQL("age.days")),
             amounts=SQL(", ").join(amounts),
-            open_item=self._crm_open_item_sql(),
+            open_item=self._open_item_sql(),
         )
 
     @api.model
-    def _crm_open_item_sql(self):
+    def _open_item_sql(self):
         """Condition on ``line`` (account.move.line) of an open receivable item."""
         return SQL(
             "line.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"

@@ -32,7 +32,7 @@ class SelfServiceHttpCommon(HttpCase):
             "partner_id": cls.customer.id, "date_from": today - timedelta(days=60), "date_to": today,
         })
         cls.statement.action_mark_sent()
-        cls.token = cls.env["crm.selfservice.token"]._crm_get_or_create(cls.customer, cls.company)
+        cls.token = cls.env["crm.selfservice.token"]._get_or_create(cls.customer, cls.company)
         cls.url = f"/crm/selfservice/{cls.token.token}"
 
     @classmethod

@@ -44,7 +44,7 @@ class TestKnowledgeTemplates(AccountTestInvoicingCommon):
         return f"{number_words} {unit} {cents} {cent}"
 
     def _render(self, template, record):
-        return template._crm_render_document([record.id])[record.id]
+        return template._render_document([record.id])[record.id]
 
     def test_supply_contract_from_sale_order(self):
         self.assertEqual(self.order.amount_total, 16101.5)

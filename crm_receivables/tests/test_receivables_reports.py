@@ -181,7 +181,7 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
             "currency_id": self.company.currency_id.id,
             "date_made": self.today - timedelta(days=1), "promised_date": self.today + timedelta(days=2),
         })
-        Forecast._crm_rebuild(self.company)
+        Forecast._rebuild(self.company)
         rows = Forecast.search([("partner_id", "=", cust_g.id)])
         self.assertEqual(
             {row.week: (round(row.amount, 2), round(row.amount_promised, 2)) for row in rows},
@@ -192,7 +192,7 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         total_c = sum(Forecast.search([("partner_id", "=", self.cust_c.id)]).mapped("amount"))
         self.assertLessEqual(total_c, 2300.0 + 0.01)
         # rebuilding replaces the rows
-        Forecast._crm_rebuild(self.company)
+        Forecast._rebuild(self.company)
         self.assertEqual(len(Forecast.search([("partner_id", "=", cust_g.id)])), 2)
 
     def test_forecast_rebuild_query_count_does_not_grow_with_customers(self):
@@ -203,13 +203,13 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
                 self._invoice(self._customer(f"Клиент {index}"), 100.0 + index, due=index, date=-10)
 
         add_customers(3)
-        Forecast._crm_rebuild(self.company)      # warm the caches
+        Forecast._rebuild(self.company)      # warm the caches
         self.env.invalidate_all()
-        queries = self._count_queries(lambda: Forecast._crm_rebuild(self.company))
+        queries = self._count_queries(lambda: Forecast._rebuild(self.company))
         add_customers(6)
         self.env.invalidate_all()
         with self.assertQueryCount(queries):
-            Forecast._crm_rebuild(self.company)
+            Forecast._rebuild(self.company)
 
     def test_backtest_on_known_history(self):
         """Forecast as of 12 weeks ago from what was known then, against what was paid since."""
@@ -226,7 +226,7 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         # B has no history (A's distribution is the company's): forecast in week 4, paid in week 5
         inv_b = self._invoice(cust_b, 500.0, due=as_of + 14, date=as_of - 16, company=company_2)
         self._pay(inv_b, 500.0, as_of + 35)
-        result = self.env["crm.cashin.backtest"]._crm_backtest(company_2, self.today + timedelta(days=as_of), 12)
+        result = self.env["crm.cashin.backtest"]._backtest(company_2, self.today + timedelta(days=as_of), 12)
         forecast = [round(row["forecast"], 2) for row in result["rows"]]
         actual = [round(row["actual"], 2) for row in result["rows"]]
         self.assertEqual(forecast, [0, 0, 0, 1000.0, 500.0] + [0] * 7)
@@ -282,15 +282,15 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
     def test_kpi_query_count_does_not_grow_with_customers(self):
         Dashboard = self.env["crm.kpi.dashboard"]
         period = (self.today - timedelta(days=29), self.today)
-        Dashboard._crm_kpi_figures(self.company, *period)
+        Dashboard._kpi_figures(self.company, *period)
         self.env.invalidate_all()
-        queries = self._count_queries(lambda: Dashboard._crm_kpi_figures(self.company, *period))
+        queries = self._count_queries(lambda: Dashboard._kpi_figures(self.company, *period))
         for index in range(5):
             customer = self._customer(f"Плательщик {index}", self.collector_1 if index % 2 else None)
             self._pay(self._invoice(customer, 100.0, due=-10, date=-20), 100.0, -2)
         self.env.invalidate_all()
         with self.assertQueryCount(queries):
-            Dashboard._crm_kpi_figures(self.company, *period)
+            Dashboard._kpi_figures(self.company, *period)
 
     def test_weekly_digest_mailed_to_managers(self):
         managers = self.env["res.users"].search([

@@ -156,7 +156,7 @@ class TestFollowupSecurity(TestFollowupCommon):
             "partner_id": self.customer_none.id, "company_id": other.id, "level_id": policy_b.level_ids.id,
             "channel": "call", "state": "queued",
         })
-        self.env["crm.followup.message"].with_context(allowed_company_ids=self.env.company.ids)._crm_followup_run(
+        self.env["crm.followup.message"].with_context(allowed_company_ids=self.env.company.ids)._followup_run(
             partners=self.customer_email)
         self.assertEqual(queued_b.state, "queued", "another company's communication is not sent")
 

@@ -80,8 +80,8 @@ class TestSelfServicePage(SelfServiceHttpCommon):
 
     def test_foreign_token_and_items(self):
         """The other customer's link shows its own invoice only; my link cannot act on its items."""
-        token_other = self.env["crm.selfservice.token"]._crm_get_or_create(self.other, self.company)
-        page = self.url_open(token_other._crm_get_url())
+        token_other = self.env["crm.selfservice.token"]._get_or_create(self.other, self.company)
+        page = self.url_open(token_other._get_url())
         self.assertEqual(page.status_code, 200)
         self.assertIn(self.invoice_other.name, page.text)
         self.assertNotIn(self.invoice_old.name, page.text)
@@ -273,7 +273,7 @@ class TestSelfServiceReminders(MockEmail, MockSMS, TransactionCase):
 
     def _run(self):
         with self.mock_mail_gateway(), self.mockSMSGateway():
-            self.env["crm.followup.message"]._crm_followup_run(partners=self.customer_email | self.customer_sms)
+            self.env["crm.followup.message"]._followup_run(partners=self.customer_email | self.customer_sms)
             messages = self.env["crm.followup.message"].search(
                 [("partner_id", "in", (self.customer_email | self.customer_sms).ids)])
             messages.mail_id.send()
@@ -296,28 +296,28 @@ class TestSelfServiceReminders(MockEmail, MockSMS, TransactionCase):
                                msg="valid for the policy's days")
         sent = [mail for mail in self._mails if self.customer_email.email in " ".join(mail["email_to"])]
         self.assertEqual(len(sent), 1, "the reminder went through the mail gateway")
-        self.assertIn(f'href="{token_email._crm_get_url()}"', sent[0]["body"])
+        self.assertIn(f'href="{token_email._get_url()}"', sent[0]["body"])
         self.assertEqual(len(self._sms), 1)
-        self.assertIn(token_sms._crm_get_url(), self._sms[0]["body"])
-        self.assertTrue(self.env["crm.selfservice.token"]._crm_check_token(token_sms.token), "the link sent works")
+        self.assertIn(token_sms._get_url(), self._sms[0]["body"])
+        self.assertTrue(self.env["crm.selfservice.token"]._check_token(token_sms.token), "the link sent works")
 
     def test_answer_share_kpi(self):
         Token = self.env["crm.selfservice.token"]
-        before = Token._crm_answer_share(self.today, self.today)  # other reminders of the day (demo data)
+        before = Token._answer_share(self.today, self.today)  # other reminders of the day (demo data)
         messages = self._run()
-        after_run = Token._crm_answer_share(self.today, self.today)
+        after_run = Token._answer_share(self.today, self.today)
         self.assertEqual(after_run["reminders"], before["reminders"] + 2)
         self.assertEqual(after_run["answered"], before["answered"])
         token = Token.search([("message_id", "=", messages.filtered(lambda m: m.channel == "sms").id)])
         when = (self.today + timedelta(days=1)).isoformat() + "T10:00"
-        token._crm_selfservice_submit("callback", "kpi-key-0001", {"when": when})
-        token._crm_selfservice_submit("callback", "kpi-key-0002", {"when": when})
-        kpi = Token._crm_answer_share(self.today, self.today)
+        token._selfservice_submit("callback", "kpi-key-0001", {"when": when})
+        token._selfservice_submit("callback", "kpi-key-0002", {"when": when})
+        kpi = Token._answer_share(self.today, self.today)
         self.assertEqual(kpi["answered"], before["answered"] + 1, "two answers to one reminder count once")
         self.assertEqual(kpi["share"], round(100.0 * kpi["answered"] / kpi["reminders"], 1))
         self.assertGreater(kpi["share"], after_run["share"])
         yesterday = self.today - timedelta(days=1)
-        self.assertEqual(Token._crm_answer_share(yesterday, yesterday, self.env.company)["answered"], 0)
+        self.assertEqual(Token._answer_share(yesterday, yesterday, self.env.company)["answered"], 0)
         # the workbench's dashboard shows the same figure
         dashboard = self.env["crm.kpi.dashboard"].create({"date_from": self.today, "date_to": self.today})
         self.assertEqual(
@@ -329,7 +329,7 @@ class TestSelfServiceReminders(MockEmail, MockSMS, TransactionCase):
         """The KPI is two grouped queries, whatever the number of reminders and answers."""
         self._run()
         Token = self.env["crm.selfservice.token"]
-        Token._crm_answer_share(self.today, self.today)
+        Token._answer_share(self.today, self.today)
         self.env.invalidate_all()
         with self.assertQueryCount(2):
-            Token._crm_answer_share(self.today, self.today, self.env.company)
+            Token._answer_share(self.today, self.today, self.env.company)

@@ -49,7 +49,7 @@ class CrmCashinBacktest(models.TransientModel):
                 "The %(weeks)s weeks after %(date)s have not all passed yet: choose an earlier date.",
                 weeks=self.weeks, date=self.date_from,
             ))
-        result = self._crm_backtest(self.company_id, self.date_from, self.weeks)
+        result = self._backtest(self.company_id, self.date_from, self.weeks)
         self.line_ids.unlink()
         self.write({
             "line_ids": [
@@ -94,20 +94,20 @@ class CrmCashinBacktest(models.TransientModel):
         company = self.env["res.company"].browse(company_id) & self.env.user.company_ids
         if not company:
             raise UserError(self.env._("You have no access to this company."))
-        return self._crm_backtest(company, fields.Date.to_date(date_from), int(weeks))
+        return self._backtest(company, fields.Date.to_date(date_from), int(weeks))
 
     @api.model
-    def _crm_backtest(self, company, date_from, weeks):
+    def _backtest(self, company, date_from, weeks):
         """Forecast of ``company`` as of ``date_from`` against the cash received, per week.
 
         :return: :func:`..tools.forecast.backtest_errors` of the company's weekly totals
         """
         Forecast = self.env["crm.cashin.forecast"]
         forecast = [0.0] * weeks
-        for (company_id, _partner_id), result in Forecast._crm_forecast(company, date_from, weeks).items():
+        for (company_id, _partner_id), result in Forecast._forecast(company, date_from, weeks).items():
             if company_id == company.id:
                 forecast = [total + amount for total, amount in zip(forecast, result["weeks"], strict=True)]
-        actual = Forecast._crm_actual_cash(company, date_from, weeks)[company.id]
+        actual = Forecast._actual_cash(company, date_from, weeks)[company.id]
         return forecast_tools.backtest_errors(forecast, actual)
 
 

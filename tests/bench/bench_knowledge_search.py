@@ -2,7 +2,7 @@
 
 Run by ``./crm bench`` (venv Python, ``ODOO_SRC`` set). Self-contained: an embedded PostgreSQL in a temporary
 folder, a database with ``crm_knowledge`` (no demo), 100,000 generated Russian articles inserted by SQL,
-then ``_crm_suggest`` timed in-process next to a naive ``ILIKE`` query, and the query plan printed to show
+then ``_suggest`` timed in-process next to a naive ``ILIKE`` query, and the query plan printed to show
 that the GIN indexes answer. Prints figures; exits 1 only if the set-up fails.
 """
 
@@ -133,26 +133,26 @@ def main():
             Article = env["crm.knowledge.article"]
             rows = []
             for text in QUERIES:
-                fts, found = timed(lambda text=text: Article._crm_suggest(text, limit=10).ids)
+                fts, found = timed(lambda text=text: Article._suggest(text, limit=10).ids)
                 pattern = f"%{text}%"
                 naive, naive_ids = timed(lambda pattern=pattern: [row[0] for row in env.execute_query(SQL(
                     "SELECT id FROM crm_knowledge_article WHERE state = 'published' "
                     "AND (name ILIKE %s OR body ILIKE %s)", pattern, pattern,
                 ))], runs=3)
                 rows.append((text, fts, len(found), naive, len(naive_ids)))
-            say(f"{'query':<28} {'_crm_suggest':>13} {'found':>6} {'naive ILIKE':>12} {'matches':>8} {'ratio':>6}")
+            say(f"{'query':<28} {'_suggest':>13} {'found':>6} {'naive ILIKE':>12} {'matches':>8} {'ratio':>6}")
             for text, fts, found, naive, matches in rows:
                 say(f"{text:<28} {ms(fts):>13} {found:>6} {ms(naive):>12} {matches:>8} {naive / fts:>5.0f}x")
-            say(f"median _crm_suggest: {ms(statistics.median(r[1] for r in rows))}; "
+            say(f"median _suggest: {ms(statistics.median(r[1] for r in rows))}; "
                 f"median naive ILIKE: {ms(statistics.median(r[3] for r in rows))}")
 
-            tsquery = Article._crm_tsquery_sql(["долгов"])
+            tsquery = Article._tsquery_sql(["долгов"])
             cr.execute(SQL(
                 "EXPLAIN (ANALYZE, BUFFERS) SELECT id FROM crm_knowledge_article "
                 "WHERE title_vector @@ %s ORDER BY ts_rank_cd(search_vector, %s, 32) DESC LIMIT 10",
                 tsquery, tsquery,
             ))
-            say("plan of the ranked title query (first step of _crm_suggest):")
+            say("plan of the ranked title query (first step of _suggest):")
             for (line,) in cr.fetchall():
                 print("    " + line, flush=True)
             cr.execute(SQL(

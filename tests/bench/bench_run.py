@@ -11,7 +11,7 @@ next to a raw SQL aggregate of the same rows measured in the same run:
   two sizes (constant = no query per customer);
 - the card of the customer with 10,000 interactions and its timeline, as the web client reads them
   (``web_read``, ``web_search_read`` with the views' fields) vs SQL of the same rows;
-- knowledge search (``_crm_suggest``) p50/p95 over 200 queries vs a naive ``ILIKE`` scan;
+- knowledge search (``_suggest``) p50/p95 over 200 queries vs a naive ``ILIKE`` scan;
 - the 1C import of 50,000 rows (file of bench_import_1c.py; preview + import, rolled back), against its aim of 90 s;
 - behaviour score recomputation, collection queue build, aging and cash-in forecast vs raw SQL aggregates of the
   same rows (aim ≤ 2×);
@@ -240,7 +240,7 @@ def measure_search(env, measures, SQL):
     suggest, naive = [], []
     for text in search_queries():
         start = time.perf_counter()
-        Article._crm_suggest(text, limit=10)
+        Article._suggest(text, limit=10)
         suggest.append(time.perf_counter() - start)
         pattern = f"%{text}%"
         start = time.perf_counter()
@@ -253,7 +253,7 @@ def measure_search(env, measures, SQL):
 
     for q in (50, 95):
         measures.add(f"knowledge search p{q} ({SEARCH_QUERIES} queries)", pct(suggest, q), "s", pct(naive, q),
-                     note="_crm_suggest (ranked, 10) vs ILIKE on title or body (first 10, unranked)")
+                     note="_suggest (ranked, 10) vs ILIKE on title or body (first 10, unranked)")
 
 
 def measure_import(env, measures, rows):
@@ -346,7 +346,7 @@ def measure_analytics(env, measures, SQL):
                  note=f"{len(groups)} groups (SQL: {len(rows)})")
 
     Forecast = env["crm.cashin.forecast"]
-    elapsed, queries, created = timed(env, lambda: Forecast._crm_rebuild(companies))
+    elapsed, queries, created = timed(env, lambda: Forecast._rebuild(companies))
     baseline, _rows = sql_timed(env, SQL(
         """SELECT l.company_id, rp.commercial_partner_id, SUM(l.amount_residual), MIN(l.date_maturity),
                   (SELECT AVG(GREATEST(pr.max_date - h.date_maturity, 0))
