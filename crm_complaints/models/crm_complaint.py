@@ -725,12 +725,11 @@ class CrmComplaint(models.Model):
             "summary": summary,
             "note": note or False,
         }
-        if "document_ref" in self.env["crm.interaction"]._fields:  # the history links back to the complaint
-            values["document_ref"] = f"{self._name},{self.id}"
+        values["document_ref"] = f"{self._name},{self.id}"  # the history links back to the complaint
         return values
 
     def _log_interaction(self, summary_getter, direction="outgoing", via_email=False, note=False,
-                             note_getter=None):
+                         note_getter=None):
         """Log an event of each complaint in its customer's interaction history.
 
         The complaint was just created or written by the current user, who thus has access to it; the

@@ -24,7 +24,7 @@ class CrmSelfServiceToken(models.Model):
         return {"record": complaint, "summary": summary, "moves": move, "note": plaintext2html(reason_text)}
 
     def _selfservice_statement_difference(self, interaction=None, upload=None, statement_id=None,
-                                              balance=None, note=None, **_kwargs):
+                                          balance=None, note=None, **_kwargs):
         """A complaint of the dispute type with the figures of the difference."""
         statement, figures = self._check_statement_difference(statement_id, balance, note)
         complaint = self._create_complaint(

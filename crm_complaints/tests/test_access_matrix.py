@@ -118,8 +118,8 @@ class TestAccessMatrix(TransactionCase):
     def _create_company_b_data(cls):
         """One record of company B in each model of ours that has a company (created as superuser)."""
         env = cls.env(su=True, context={"allowed_company_ids": cls.company_b.ids,
-                                         "crm_complaint_no_acknowledgement": True,
-                                         "tracking_disable": True})
+                                        "crm_complaint_no_acknowledgement": True,
+                                        "tracking_disable": True})
         b = cls.company_b
         partner_b = env["res.partner"].create({"name": "Customer of B", "is_company": True, "company_id": b.id,
                                                "phone": "+7 900 555-44-33", "vat": False})

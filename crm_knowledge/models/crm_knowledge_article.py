@@ -42,8 +42,8 @@ TRIGRAM_THRESHOLD = 0.5
 #: matches of the text (not the title) ranked at most, per search
 RANK_CANDIDATES = 1000
 DEFAULT_REVIEW_MONTHS = 6
-#: partner fields holding a КПП, by the addons that add one
-KPP_FIELDS = ("crm_kpp", "l10n_ru_kpp", "kpp")
+#: the partner's КПП: a field of crm_receivables, absent when this base addon is installed alone
+KPP_FIELD = "crm_kpp"
 
 
 class CrmKnowledgeArticle(models.Model):
@@ -695,5 +695,5 @@ class RuFormatHelpers:
     def inn_kpp(self, partner):
         """``ИНН 7708123450 / КПП 770801001`` of a partner (its commercial entity)."""
         partner = partner.commercial_partner_id
-        kpp = next((partner[fname] for fname in KPP_FIELDS if fname in partner._fields), "")
+        kpp = partner[KPP_FIELD] if KPP_FIELD in partner._fields else ""
         return ru_format.format_inn_kpp(partner.vat, kpp)

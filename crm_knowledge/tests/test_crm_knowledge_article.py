@@ -180,7 +180,7 @@ class TestCrmKnowledgeArticle(CrmKnowledgeCommon):
     def test_multi_company_rule(self):
         other = self.env["res.company"].create({"name": "Other Co"})
         article = self.env["crm.knowledge.article"].create({"name": "Other's", "company_id": other.id,
-                                                             "state": "published"})
+                                                            "state": "published"})
         self.assertFalse(
             self.env["crm.knowledge.article"].with_user(self.user_approver).search([("id", "=", article.id)]),
             "an article of a company the user is not in stays invisible",

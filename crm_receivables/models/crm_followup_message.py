@@ -148,7 +148,7 @@ class CrmFollowupMessage(models.Model):
     def _followup_run(self, partners=None, batch_size=200, auto_commit=False):
         """One follow-up run, kept for existing callers: see :meth:`crm.followup.engine._run`."""
         return self.env["crm.followup.engine"]._run(partners=partners, batch_size=batch_size,
-                                                     auto_commit=auto_commit)
+                                                    auto_commit=auto_commit)
 
     # ------------------------------------------------------------
     # TRACKING (in batch: the engine changes thousands of communications at once)

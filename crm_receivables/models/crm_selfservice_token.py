@@ -311,7 +311,7 @@ class CrmSelfServiceToken(models.Model):
         fields_posted = {name: value for name, value in (values or {}).items() if name in FORM_FIELDS}
         try:
             result = getattr(self, f"_selfservice_{kind}")(interaction=interaction, upload=upload,
-                                                                **fields_posted)
+                                                           **fields_posted)
         except selfservice_tools.SelfServiceError as error:
             raise UserError(self._error_message(error)) from error
         record = result.get("record")
@@ -398,7 +398,7 @@ class CrmSelfServiceToken(models.Model):
         )
 
     def _selfservice_promise(self, interaction=None, upload=None, line_ids=None, amount=None,
-                                 promised_date=None, **_kwargs):
+                             promised_date=None, **_kwargs):
         """"I will pay on…": a payment promise on exactly the chosen items (the one place that creates it).
 
         The promise covers the invoices of the items (``move_ids``; and the items themselves when the promise
@@ -497,7 +497,7 @@ class CrmSelfServiceToken(models.Model):
         return move, reason_text, attachment_vals
 
     def _selfservice_callback(self, interaction=None, upload=None, when=None, phone=None, note=None,
-                                  **_kwargs):
+                              **_kwargs):
         """"Call me back": a phone-call activity for the collector on the customer at the chosen time.
 
         :param str when: ``YYYY-MM-DDTHH:MM`` in the customer's timezone
@@ -539,7 +539,7 @@ class CrmSelfServiceToken(models.Model):
         return statement
 
     def _selfservice_statement_confirm(self, interaction=None, upload=None, statement_id=None, name=None,
-                                           **_kwargs):
+                                       **_kwargs):
         """Confirm the latest statement of account: recorded with who (the name typed) and when.
 
         :param str statement_id: the statement shown on the page
@@ -555,7 +555,7 @@ class CrmSelfServiceToken(models.Model):
         return {"record": statement, "summary": summary}
 
     def _selfservice_statement_difference(self, interaction=None, upload=None, statement_id=None,
-                                              balance=None, note=None, **_kwargs):
+                                          balance=None, note=None, **_kwargs):
         """Report a difference on the latest statement: the statement is disputed, the collector gets an
         activity with the figures (hook: ``crm_complaints`` files a complaint with them instead).
 

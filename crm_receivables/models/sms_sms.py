@@ -69,7 +69,7 @@ class SmsSms(models.Model):
         rest = self - through_smsru
         if rest:
             return super(SmsSms, rest)._send(unlink_failed=unlink_failed, unlink_sent=unlink_sent,
-                                              raise_exception=raise_exception)
+                                             raise_exception=raise_exception)
         return None
 
     def _crm_gateway_companies(self):

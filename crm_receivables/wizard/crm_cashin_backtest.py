@@ -124,4 +124,4 @@ class CrmCashinBacktestLine(models.TransientModel):
     amount_actual = fields.Monetary(string="Received")
     error = fields.Monetary(help="Forecast minus received.")
     pct_error = fields.Float(string="Error (%)", digits=(16, 1), help="Absolute error divided by the received "
-                                                                       "cash; 0 when nothing was received.")
+                             "cash; 0 when nothing was received.")
