@@ -784,10 +784,12 @@ class CrmFollowupEngine(models.AbstractModel):
         for message in messages:
             level = message.level_id
             activity_type = level.activity_type_id or default_type or self.env["mail.activity.type"]
+            # the summary speaks the language of the collector who makes the call
+            in_lang = self.with_context(lang=(message.user_id or self.env.user).lang)
             vals_list.append({
                 # the values res.partner.activity_schedule() would give
                 "activity_type_id": activity_type.id,
-                "summary": self.env._("Follow-up call: %(level)s", level=level.name),
+                "summary": in_lang.env._("Follow-up call: %(level)s", level=level.with_env(in_lang.env).name),
                 "automated": True,
                 "note": Markup("%s%s") % (escape(level.activity_note or ""), self._get_item_table(message)),
                 "date_deadline": today,

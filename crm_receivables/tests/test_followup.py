@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -181,6 +181,20 @@ class TestFollowup(TestFollowupCommon):
                          self.env.ref("crm_receivables.mail_activity_type_followup_call"))
         self.assertEqual(activity.user_id, self.env.user)
         self.assertEqual(message.interaction_id.channel, "call")
+
+    def test_call_task_in_the_collectors_language(self):
+        self.env["res.lang"]._activate_lang("ru_RU")
+        self.env["ir.module.module"]._load_module_terms(["crm_receivables"], ["ru_RU"])
+        collector = new_test_user(self.env, login="fu_ru_collector", lang="ru_RU",
+                                  groups="crm_receivables.crm_receivables_group_user")
+        self.customer_none.write({"crm_followup_channels": "call", "crm_collector_id": collector.id})
+        self._invoice(self.customer_none)
+        self._run(DUE + timedelta(days=3))
+        activity = self.env["mail.activity"].search([("res_model", "=", "res.partner"),
+                                                     ("res_id", "=", self.customer_none.id)])
+        self.assertEqual(activity.user_id, collector)
+        self.assertEqual(activity.summary, f"Звонок-напоминание: {self.level_1.name}",
+                         "the collector reads the task in their language, whatever the run's language")
 
     def test_language_of_the_customer(self):
         self.env["res.lang"]._activate_lang("ru_RU")

@@ -52,7 +52,7 @@ class CrmImport1cWizard(models.TransientModel):
     sheet_name = fields.Char(string="Sheet", help="Empty: the first sheet with a recognisable header.")
     sheet_names = fields.Char(string="Sheets in the File", readonly=True)
     layout = fields.Selection(LAYOUT_SELECTION, help="Detected from the title and the header; you may change it.")
-    header_row = fields.Integer(readonly=True)
+    header_row = fields.Integer(string="Detected Header Row", readonly=True)
     confidence = fields.Float(readonly=True, help="1.0 when every needed column was found by its exact name.")
     is_mapping_sure = fields.Boolean(compute="_compute_is_mapping_sure")
     preview_signature = fields.Char(readonly=True, help="Sheet, layout and mapping the preview was made with.")
