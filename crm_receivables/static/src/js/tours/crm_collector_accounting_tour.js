@@ -1,19 +1,14 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openReceivablesApp } from "@crm_receivables/js/tours/tour_steps";
 
 // A collector without accounting rights works their customers' debt: the open items and the customer card,
 // and never sees another collector's customer (issue 12, item 8).
 registry.category("web_tour.tours").add("crm_collector_accounting", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Receivables app",
-            trigger: '.o_app[data-menu-xmlid="crm_receivables.crm_receivables_menu_root"]',
-            run: "click",
-        },
+        ...openReceivablesApp(),
         {
             content: "The queue lists my customer",
             timeout: 30000,

@@ -1,17 +1,12 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openReceivablesApp } from "@crm_receivables/js/tours/tour_steps";
 
 registry.category("web_tour.tours").add("crm_followup_review_queue", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Receivables app",
-            trigger: '.o_app[data-menu-xmlid="crm_receivables.crm_receivables_menu_root"]',
-            run: "click",
-        },
+        ...openReceivablesApp(),
         {
             content: "Open the follow-up menu",
             trigger: '.o_main_navbar button[data-menu-xmlid="crm_receivables.crm_followup_menu"]',

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { uploadOneCFile } from "@crm_receivables/js/tours/tour_steps";
 
 /**
  * From a 1C file to the first reminder (issue 11): Receivables → Import → Import from 1C, upload a settlements
@@ -15,50 +15,7 @@ const NUMBER = "00009301";
 registry.category("web_tour.tours").add("crm_import_to_reminder_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Receivables app",
-            trigger: '.o_app[data-menu-xmlid="crm_receivables.crm_receivables_menu_root"]',
-            run: "click",
-        },
-        {
-            content: "Open the Import menu",
-            trigger: '.o_main_navbar button[data-menu-xmlid="crm_receivables.crm_import_1c_menu"]',
-            run: "click",
-        },
-        {
-            content: "Start the import from 1C",
-            trigger: '.dropdown-item[data-menu-xmlid="crm_receivables.crm_import_1c_wizard_menu"]',
-            run: "click",
-        },
-        {
-            content: "Upload the 1C settlements export",
-            trigger: ".modal .o_field_widget[name=file] .o_select_file_button",
-            async run() {
-                const orm = odoo.__WOWL_DEBUG__.root.env.services.orm;
-                const [attachment] = await orm.searchRead(
-                    "ir.attachment", [["name", "=", "crm_import_to_reminder_tour.xlsx"]], ["datas"]
-                );
-                const bytes = Uint8Array.from(atob(attachment.datas), (c) => c.charCodeAt(0));
-                const file = new File([bytes], "settlements.xlsx", {
-                    type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                });
-                const transfer = new DataTransfer();
-                transfer.items.add(file);
-                const input = document.querySelector(".modal .o_field_widget[name=file] input[type=file]");
-                input.files = transfer.files;
-                input.dispatchEvent(new Event("change", { bubbles: true }));
-            },
-        },
-        {
-            content: "The file is uploaded",
-            trigger: ".modal .o_field_widget[name=file] .o_clear_file_button",
-        },
-        {
-            content: "Preview the rows",
-            trigger: ".modal-footer button[name=action_preview]",
-            run: "click",
-        },
+        ...uploadOneCFile("crm_import_to_reminder_tour.xlsx", "settlements.xlsx"),
         {
             content: "The preview shows the document as a new receivable of a new customer",
             trigger: `.modal .o_field_widget[name=line_ids] tr:has(.o_data_cell:contains('${NUMBER}')):has(.o_data_cell:contains('New customer'))`,

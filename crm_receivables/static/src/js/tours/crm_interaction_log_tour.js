@@ -1,19 +1,14 @@
 /** @odoo-module **/
 
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openReceivablesApp } from "@crm_receivables/js/tours/tour_steps";
 
 const { DateTime } = luxon;
 
 registry.category("web_tour.tours").add("crm_receivables_log_call", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the Receivables app",
-            trigger: '.o_app[data-menu-xmlid="crm_receivables.crm_receivables_menu_root"]',
-            run: "click",
-        },
+        ...openReceivablesApp(),
         {
             content: "Open the customers",
             trigger: '.o_main_navbar a[data-menu-xmlid="crm_receivables.crm_receivables_menu_customers"]',
