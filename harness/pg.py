@@ -12,6 +12,13 @@ PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 EMBEDDED_ROLE = "odoo"
 
 
+
+def _disconnect(cr, dbname):
+    """Close every other connection to ``dbname`` (before dropping, copying or renaming it)."""
+    cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+               [dbname])
+
+
 class Server:
     """Connection settings for Odoo (``--db_*`` options) and small admin helpers."""
 
@@ -53,27 +60,18 @@ class Server:
 
     def drop(self, dbname):
         with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:
-            cr.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [dbname],
-            )
+            _disconnect(cr, dbname)
             cr.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(dbname)))
 
     def copy(self, source, dbname):
         """``CREATE DATABASE dbname TEMPLATE source`` (``createdb -T``); connections to ``source`` are closed."""
         with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:
-            cr.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [source],
-            )
+            _disconnect(cr, source)
             cr.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(dbname), sql.Identifier(source)))
 
     def rename(self, source, dbname):
         with contextlib.closing(self._connect()) as conn, conn.cursor() as cr:
-            cr.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
-                [source],
-            )
+            _disconnect(cr, source)
             cr.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(sql.Identifier(source), sql.Identifier(dbname)))
 
     def list_like(self, prefix):
