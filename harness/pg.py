@@ -12,7 +12,6 @@ PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 EMBEDDED_ROLE = "odoo"
 
 
-
 def _disconnect(cr, dbname):
     """Close every other connection to ``dbname`` (before dropping, copying or renaming it)."""
     cr.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
