@@ -680,7 +680,8 @@ class CrmComplaint(models.Model):
                     "res_id": complaint.id,
                     "summary": env._("Deadline approaching"),
                     "note": env._("Complaint %(number)s must be resolved by %(deadline)s.",
-                                  number=complaint.name, deadline=fields.Datetime.to_string(complaint.deadline)),
+                                  number=complaint.name,
+                                  deadline=tools.format_datetime(env, complaint.deadline, tz=user.tz, dt_format=False)),
                     "user_id": user.id,
                 })
         if vals_list:

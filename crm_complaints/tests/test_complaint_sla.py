@@ -73,6 +73,16 @@ class TestComplaintSla(ComplaintCommon):
             self.assertFalse(waiting.sla_escalated, "a complaint waiting for the customer is not escalated")
             self.assertFalse(waiting.activity_ids)
 
+    def test_warning_shows_the_deadline_in_the_responsibles_time_zone(self):
+        self.user_a.tz = "Asia/Vladivostok"  # UTC+10 all year
+        complaint = self._create_complaint(date_open=datetime(2026, 3, 2, 10, 0), user_id=self.user_a.id)
+        complaint._sla_warn()
+        activity = complaint.activity_ids.filtered(lambda act: act.summary == "Deadline approaching")
+        self.assertEqual(activity.user_id, self.user_a)
+        local = format_datetime(self.env, complaint.deadline, tz="Asia/Vladivostok", dt_format=False)
+        self.assertIn("03/03/2026 04:00", local, "Tuesday 04:00 in Vladivostok")
+        self.assertIn(local, str(activity.note))
+
     def test_escalation_mail_shows_the_deadline_in_the_managers_time_zone(self):
         self.team_manager.tz = "Asia/Vladivostok"  # UTC+10 all year
         complaint = self._create_complaint(date_open=datetime(2026, 3, 2, 10, 0))  # deadline Monday 18:00 UTC
