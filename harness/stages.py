@@ -476,6 +476,13 @@ def cmd_bench(args):
         shutil.rmtree(data_dir / "filestore" / run_db, ignore_errors=True)
         if (data_dir / "filestore" / template).exists():
             shutil.copytree(data_dir / "filestore" / template, data_dir / "filestore" / run_db)
+        # the template may come from older code: bring the copy's schema and data files to this checkout
+        say(f"benchmark copy {run_db}: upgrading the addons to this checkout")
+        rc = run_logged(odoo_cmd(server, run_db, data_dir, free_port(), "-u", ",".join(ADDONS), "--stop-after-init"),
+                        RUN_DIR / f"{run_db}-upgrade.log")
+        if rc:
+            say(f"upgrade failed (exit {rc}); see {RUN_DIR / f'{run_db}-upgrade.log'}")
+            return rc
         cmd = [PYTHON, str(BENCH_DIR / "bench_run.py"), "--db", run_db, "--data-dir", str(data_dir),
                "--out", str(Path(args.out).resolve())]
         for skipped in args.skip:
