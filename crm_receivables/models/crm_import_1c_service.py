@@ -853,13 +853,30 @@ class CrmImport1cService(models.AbstractModel):
         # as Odoo's own import does by default: no field tracking, no "created" message per customer
         Partner = self.env["res.partner"].with_context(tracking_disable=True)
         country = self._get_inn_country()
-        keys, partner_ids = [], []
+        keys, partner_ids, defaults = [], [], None
         for batch in split_every(PARTNER_BATCH, rows, list):
-            partners = Partner.create([self._prepare_partner_vals(row[1:], country) for row in batch])
+            vals_list = [self._prepare_partner_vals(row[1:], country) for row in batch]
+            if defaults is None:
+                defaults = self._get_partner_defaults(Partner, vals_list[0])
+            partners = Partner.create([{**defaults, **vals} for vals in vals_list])
             keys += [row[0] for row in batch]
             partner_ids += partners.ids
             self.env.invalidate_all()  # flushes, then frees the cache: memory stays flat
         return dict(zip(keys, partner_ids, strict=True))
+
+    def _get_partner_defaults(self, Partner, vals):
+        """The default values of a new customer, evaluated once for the whole import.
+
+        ``create`` would evaluate every default of ``res.partner`` once per customer (one of them, account's
+        "several invoice reports", runs a query each time); the defaults depend on the context, never on the
+        record, so the values Odoo computes for the first customer are those of every other one.
+
+        :param Partner: the ``res.partner`` model in the context of the creation
+        :param dict vals: the values of the first customer; the other customers have the same keys
+        :return: dict of the default values of the fields ``vals`` leaves out
+        """
+        complete = Partner._add_missing_default_values(dict(vals))
+        return {name: value for name, value in complete.items() if name not in vals}
 
     def _complete_partners(self, session):
         """Give matched customers what their card lacks (ИНН, КПП, phone, e-mail, address) from their first row.
@@ -993,10 +1010,14 @@ class CrmImport1cService(models.AbstractModel):
         :param list items: from :meth:`_get_items`
         :return: ``(posted account.move records, [(document id, item id)])``
         """
-        # no tracking (as Odoo's own import); customer ranks raised per entry in one statement, not per customer
-        Move = self.env["account.move"].with_context(tracking_disable=True, crm_defer_rank=True)
+        # no tracking (as Odoo's own import); customer ranks raised per entry in one statement, not per customer;
+        # no invoice sync: an entry without taxes has no dynamic line to sync, and the sync would recompute the
+        # debit and credit of all 1,000 items again at each write of the entry while it is posted (as Odoo posts
+        # its own entries of payments and reversals)
+        Move = self.env["account.move"].with_context(tracking_disable=True, crm_defer_rank=True,
+                                                     skip_invoice_sync=True)
         if not items:
-            return Move, []
+            return self.env["account.move"], []
         journal = self._get_journal(session)
         company = session.company_id
         counter_account = company.get_unaffected_earnings_account()
@@ -1053,7 +1074,7 @@ class CrmImport1cService(models.AbstractModel):
             self.env["res.partner"].browse(sorted(posted))._crm_increase_rank_batch()
             move_ids.append(move.id)
             self.env.invalidate_all()  # flushes, then frees the cache: memory stays flat
-        return Move.browse(move_ids), pairs
+        return self.env["account.move"].browse(move_ids), pairs
 
     def _insert_items(self, move, rows):
         """Add receivable items to a draft entry with one ``INSERT … unnest`` and let the ORM recompute what
