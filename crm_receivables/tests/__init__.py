@@ -19,6 +19,7 @@ from . import (
     test_import_1c_items,
     test_import_1c_mapping,
     test_import_1c_shapes,
+    test_import_1c_speed,
     test_import_to_reminder_tour,
     test_interaction_suggestions,
     test_knowledge_templates,
