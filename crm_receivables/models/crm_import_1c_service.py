@@ -841,7 +841,7 @@ class CrmImport1cService(models.AbstractModel):
         """
         self.env.cr.execute(SQL(
             """
-            SELECT DISTINCT ON (partner_key) partner_key, name, inn, kpp, phone, email, address
+            SELECT DISTINCT ON (partner_key) partner_key, name, inn, kpp, phone, email, address, phone_e164
               FROM crm_import_1c_wizard_line
              WHERE wizard_id = %s AND fate = 'new'
              ORDER BY partner_key, row
@@ -855,7 +855,14 @@ class CrmImport1cService(models.AbstractModel):
         country = self._get_inn_country()
         keys, partner_ids, defaults = [], [], None
         for batch in split_every(PARTNER_BATCH, rows, list):
-            vals_list = [self._prepare_partner_vals(row[1:], country) for row in batch]
+            vals_list = []
+            for row in batch:
+                vals = self._prepare_partner_vals(row[1:7], country)
+                if row[7] and vals.get("phone") == row[7] and not vals.get("mobile"):
+                    # the phone is already E.164 (checked valid by the same phonenumbers library in the
+                    # preview): that is what phone_validation would compute, without parsing it twice again
+                    vals["phone_sanitized"] = row[7]
+                vals_list.append(vals)
             if defaults is None:
                 defaults = self._get_partner_defaults(Partner, vals_list[0])
             partners = Partner.create([{**defaults, **vals} for vals in vals_list])

@@ -51,7 +51,11 @@ class TestImport1cSpeed(Import1cCommon):
         small = self._queries(_xlsx(_rows(100, 10), header=HEADER))
         large = self._queries(_xlsx(_rows(200, 20), header=HEADER))
         self.assertEqual(self.Document.search_count([("partner_id.vat", "=", _inn10(219))]), 3)
-        self.assertEqual(self.env["res.partner"].search_count([("vat", "=", _inn10(219))]), 1)
+        customer = self.env["res.partner"].search([("vat", "=", _inn10(219))])
+        self.assertEqual(len(customer), 1)
+        # the E.164 phone of the preview is the partner's sanitized phone, as phone_validation computes it
+        self.assertEqual(customer.phone_sanitized, "+79192191910")
+        self.assertEqual(customer.phone_sanitized, customer._phone_format(fname="phone"))
         # 30 documents of 10 customers, then 60 of 20: the same statements, none per row or customer
         self.assertLessEqual(large, small, f"{small} queries for 30 documents, {large} for 60")
         rerun = self._queries(_xlsx(_rows(200, 20), header=HEADER))
