@@ -855,17 +855,25 @@ class CrmImport1cService(models.AbstractModel):
         country = self._get_inn_country()
         keys, partner_ids, defaults = [], [], None
         for batch in split_every(PARTNER_BATCH, rows, list):
-            vals_list = []
-            for row in batch:
+            vals_list, sanitized = [], []
+            for index, row in enumerate(batch):
                 vals = self._prepare_partner_vals(row[1:7], country)
                 if row[7] and vals.get("phone") == row[7] and not vals.get("mobile"):
                     # the phone is already E.164 (checked valid by the same phonenumbers library in the
-                    # preview): that is what phone_validation would compute, without parsing it twice again
+                    # preview): that is what phone_validation computes, without parsing it twice again
                     vals["phone_sanitized"] = row[7]
+                    sanitized.append(index)
                 vals_list.append(vals)
             if defaults is None:
                 defaults = self._get_partner_defaults(Partner, vals_list[0])
             partners = Partner.create([{**defaults, **vals} for vals in vals_list])
+            # written by the create with the values above; a read-only computed field is not protected by
+            # create, and its dependencies computed at the flush (commercial entity) would mark it again
+            field = Partner._fields["phone_sanitized"]
+            given = partners.browse([partners.ids[index] for index in sanitized])
+            self.env.remove_to_compute(field, given)
+            with self.env.protecting([field], given):
+                self.env.flush_all()
             keys += [row[0] for row in batch]
             partner_ids += partners.ids
             self.env.invalidate_all()  # flushes, then frees the cache: memory stays flat
