@@ -9,6 +9,7 @@ from odoo.tools.misc import split_every
 
 from ..tools import onec_identity, onec_layout, onec_reader
 from ..tools import phone as phone_tools
+from ..tools.onec_sql import array_literal
 from ..tools.onec_values import OnecError
 
 #: File rows parsed, checked and stored in the preview table together: memory holds one batch, never the file.
@@ -424,7 +425,8 @@ class CrmImport1cService(models.AbstractModel):
             SQL(", ").join(SQL.identifier(name) for name in STAGE_FIELDS),
             session.id, self.env.uid, now, self.env.uid, now,
             SQL(", ").join(
-                SQL("%s::%s[]", [vals[name] for vals in vals_list], SQL(STAGE_TYPES.get(name, "varchar")))
+                SQL("%s::%s[]", array_literal(vals[name] for vals in vals_list),
+                    SQL(STAGE_TYPES.get(name, "varchar")))
                 for name in STAGE_FIELDS
             ),
         ))
@@ -634,8 +636,9 @@ class CrmImport1cService(models.AbstractModel):
             "UPDATE crm_import_1c_wizard_line line SET %s FROM unnest(%s::int4[], %s) AS src(id, %s) "
             "WHERE line.id = src.id",
             SQL(", ").join(SQL("%s = src.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
-            ids,
-            SQL(", ").join(SQL("%s::%s[]", columns[name][1], SQL(columns[name][0])) for name in names),
+            array_literal(ids),
+            SQL(", ").join(SQL("%s::%s[]", array_literal(columns[name][1]), SQL(columns[name][0]))
+                           for name in names),
             SQL(", ").join(SQL.identifier(name) for name in names),
         ))
         self.env["crm.import.1c.wizard.line"].invalidate_model(names)
@@ -936,7 +939,7 @@ class CrmImport1cService(models.AbstractModel):
              ORDER BY line.name_key, line.row
             ON CONFLICT (company_id, name_key) DO NOTHING
             """, session=session.id, company=session.company_id.id, uid=self.env.uid, now=now,
-            keys=list(created), partners=list(created.values()),
+            keys=array_literal(created), partners=array_literal(created.values()),
         ))
 
     def _write_documents(self, session, expected, created):
@@ -948,7 +951,7 @@ class CrmImport1cService(models.AbstractModel):
         """
         params = {"session": session.id, "company": session.company_id.id, "uid": self.env.uid,
                   "now": fields.Datetime.now(), "file": session.filename or None,
-                  "keys": list(created), "partners": list(created.values())}
+                  "keys": array_literal(created), "partners": array_literal(created.values())}
         inserted = self._execute_set_based(SQL(
             """
             INSERT INTO crm_import_1c_document (
@@ -1002,8 +1005,8 @@ class CrmImport1cService(models.AbstractModel):
                AND doc.external_key = COALESCE(line.partner_id, created.partner_id)::varchar || '|' || line.doc_key
              WHERE line.wizard_id = %(session)s AND line.doc_action IN %(actions)s AND line.change != 0
              ORDER BY doc.partner_id, doc.id
-            """, session=session.id, company=session.company_id.id, keys=list(created),
-            partners=list(created.values()), actions=POSTING_ACTIONS,
+            """, session=session.id, company=session.company_id.id, keys=array_literal(created),
+            partners=array_literal(created.values()), actions=POSTING_ACTIONS,
         ))
 
     def _item_label(self, action, label):
@@ -1166,9 +1169,10 @@ class CrmImport1cService(models.AbstractModel):
             move=move.id, journal=move.journal_id.id, company=move.company_id.id,
             company_currency=move.company_id.currency_id.id, move_name=move.name or "/", state=move.state,
             ref=move.ref,
-            date=move.date, uid=self.env.uid, now=now, ids=ids, accounts=list(columns[0]),
-            partners=list(columns[1]), names=list(columns[2]), balances=list(columns[3]),
-            amounts=list(columns[4]), currencies=list(columns[5]), dues=list(columns[6]),
+            date=move.date, uid=self.env.uid, now=now, ids=array_literal(ids), accounts=array_literal(columns[0]),
+            partners=array_literal(columns[1]), names=array_literal(columns[2]),
+            balances=array_literal(columns[3]), amounts=array_literal(columns[4]),
+            currencies=array_literal(columns[5]), dues=array_literal(columns[6]),
         ))
         lines = AccountMoveLine.browse(ids)
         move.invalidate_recordset(["line_ids"])
@@ -1202,7 +1206,7 @@ class CrmImport1cService(models.AbstractModel):
             INSERT INTO crm_import_1c_document_move_line_rel (document_id, line_id)
             SELECT * FROM unnest(%s::int4[], %s::int4[])
             ON CONFLICT DO NOTHING
-            """, [pair[0] for pair in pairs], [pair[1] for pair in pairs],
+            """, array_literal(pair[0] for pair in pairs), array_literal(pair[1] for pair in pairs),
         ))
         self.env["crm.import.1c.document"].invalidate_model(["move_line_ids"])
 

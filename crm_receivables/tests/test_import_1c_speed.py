@@ -2,7 +2,9 @@ import datetime
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from ..tools.onec_sql import array_literal
 from .test_import_1c import Import1cCommon, _inn10
 from .test_import_1c_items import _xlsx
 
@@ -60,6 +62,23 @@ class TestImport1cSpeed(Import1cCommon):
         self.assertLessEqual(large, small, f"{small} queries for 30 documents, {large} for 60")
         rerun = self._queries(_xlsx(_rows(200, 20), header=HEADER))
         self.assertLessEqual(rerun, large, "a rerun writes nothing, so it does not query more")
+
+    def test_array_literals_read_back_as_the_values(self):
+        # the set-based statements pass their columns as array literals: PostgreSQL must read the very values
+        texts = ["a", "", " spaced  ", "NULL", 'say "hi"', "back\\slash \\\"", "{braces},comma;", "ООО «Ромашка»",
+                 "tab\tand\nnewline", "'quote'", None]
+        numbers = [0.1, 12345.67, -0.005, 1e16, 1.0, None]
+        dates = [datetime.date(2026, 3, 1), None, datetime.date(1999, 12, 31)]
+        [(read_texts, read_ints, read_numbers, read_floats, read_dates)] = self.env.execute_query(SQL(
+            "SELECT %s::varchar[], %s::int4[], %s::numeric[], %s::float8[], %s::date[]",
+            array_literal(texts), array_literal([1, None, -7]), array_literal(numbers), array_literal(numbers),
+            array_literal(dates),
+        ))
+        self.assertEqual(read_texts, texts)
+        self.assertEqual(read_ints, [1, None, -7])
+        self.assertEqual([None if value is None else float(value) for value in read_numbers], numbers)
+        self.assertEqual(read_floats, numbers)
+        self.assertEqual(read_dates, dates)
 
     def test_items_written_set_based_equal_the_orm_ones(self):
         self._check_items_equal_the_orm_ones()
