@@ -73,7 +73,9 @@ class CrmImport1cService(models.AbstractModel):
       posted and reconciled with the document's items.
 
     Writes are set-based: the preview table is filled with one ``INSERT … unnest`` per batch, documents are
-    inserted and updated with one statement each, items are posted 1,000 per entry.
+    inserted and updated with one statement each, items are posted 1,000 per entry: the ORM posts the entry with
+    its balancing item, the items are inserted with one statement, already posted (see
+    :meth:`_can_post_before_items`). The query count does not grow with the rows or the customers.
     """
 
     _name = "crm.import.1c.service"
@@ -1168,9 +1170,8 @@ class CrmImport1cService(models.AbstractModel):
             """,
             move=move.id, journal=move.journal_id.id, company=move.company_id.id,
             company_currency=move.company_id.currency_id.id, move_name=move.name or "/", state=move.state,
-            ref=move.ref,
-            date=move.date, uid=self.env.uid, now=now, ids=array_literal(ids), accounts=array_literal(columns[0]),
-            partners=array_literal(columns[1]), names=array_literal(columns[2]),
+            ref=move.ref, date=move.date, uid=self.env.uid, now=now, ids=array_literal(ids),
+            accounts=array_literal(columns[0]), partners=array_literal(columns[1]), names=array_literal(columns[2]),
             balances=array_literal(columns[3]), amounts=array_literal(columns[4]),
             currencies=array_literal(columns[5]), dues=array_literal(columns[6]),
         ))

@@ -265,7 +265,7 @@ def measure_import(env, measures, rows):
     content = path.read_bytes()
     bench_parser(content)
     savepoint = env.cr.savepoint()
-    figures = measure_registry_import(env, content, rows)
+    figures = measure_registry_import(env, content, rows, rerun=True)
     savepoint.rollback()
     savepoint.close(rollback=False)
     env.invalidate_all()
@@ -273,7 +273,8 @@ def measure_import(env, measures, rows):
     aim = 90.0 * rows / 50000
     measures.add(f"1C import of {rows:,} rows (preview + import)", total, "s", aim, aim="≤ 1 (90 s at 50,000)",
                  baseline_unit="s", rows_per_second=round(rows / total), **figures,
-                 note=f"preview {figures['preview']:.0f} s + import {figures['import']:.0f} s; baseline = the aim")
+                 note=f"preview {figures['preview']:.0f} s + import {figures['import']:.0f} s; rerun "
+                      f"{figures['rerun']:.0f} s writes {figures['rerun_written']}; baseline = the aim")
     path.unlink(missing_ok=True)
 
 
