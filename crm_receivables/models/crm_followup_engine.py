@@ -1,6 +1,6 @@
 import ast
 import logging
-from datetime import date, timedelta
+from datetime import timedelta
 
 from markupsafe import Markup, escape
 from psycopg2.errors import SerializationFailure
@@ -179,7 +179,8 @@ class CrmFollowupEngine(models.AbstractModel):
 
         :param date today: the day of the run
         :param partners: restrict to these customers (``None``: all)
-        :return: ``{commercial partner id: [(item, level, days overdue), ...]}`` (only pairs not generated yet)
+        :return: ``{commercial partner id: [(item id, level id, days overdue), ...]}`` (only pairs not generated
+            yet; ids: the generation inserts them with one statement and needs no record)
         """
         domain = self._get_candidate_domain(today)
         if partners is not None:
@@ -187,27 +188,15 @@ class CrmFollowupEngine(models.AbstractModel):
         rows = self._read_candidate_items(domain, today)
         if not rows:
             return {}
-        Policy = self.env["crm.followup.policy"]
-        Level = self.env["crm.followup.level"]
-        defaults = {company_id: Policy._get_company_default(self.env["res.company"].browse(company_id)).id
-                    for company_id in {row["company_id"] for row in rows}}
-        for row in rows:
-            row["policy_id"] = row["policy_id"] or defaults[row["company_id"]]
-        policies = Policy.browse({row["policy_id"] for row in rows if row["policy_id"]})
-        # the levels of each policy, mildest first
-        levels_of = {policy.id: sorted(((level.id, level.delay) for level in policy.level_ids),
-                                       key=lambda level: level[1])
-                     for policy in policies}
-        policy_of_level = {key: policy_id for policy_id, levels in levels_of.items() for key, _delay in levels}
-        use_score = {policy.id for policy in policies if policy.crm_use_score}
-        minimums = {(policy.id, threshold.currency_id.id): threshold.amount_min
-                    for policy in policies for threshold in policy.threshold_ids}
+        levels_of, use_score, minimums = self._read_candidate_policies(rows)
         partner_items = {}
         for row in rows:
             partner_items.setdefault(row["partner_id"], []).append(row["id"])
         pause, escalate = self._get_promise_pauses(
             partner_items, {row["id"]: row["last_date"] for row in rows}, today)
+        policy_of_level = {key: policy_id for policy_id, levels in levels_of.items() for key, _delay in levels}
         by_partner = {}  # commercial partner id -> [(row, level id, days)]
+        decisions = {}  # the same situation decides the same level: each one is decided once
         for row in rows:
             levels = levels_of.get(row["policy_id"])
             if row["id"] in pause or not levels:
@@ -215,13 +204,17 @@ class CrmFollowupEngine(models.AbstractModel):
             days = followup_tools.days_between(row["date_maturity"], today)
             # a policy that follows the behaviour score starts weak payers (classes C, D) a level firmer
             offset = scoring_tools.start_level_offset(row["score_class"]) if row["policy_id"] in use_score else 0
-            key = followup_tools.next_level(days, levels, row["reached"], escalate=row["id"] in escalate,
-                                            offset=offset)
+            situation = (row["policy_id"], days, tuple(row["reached"]), row["id"] in escalate, offset)
+            if situation not in decisions:
+                decisions[situation] = followup_tools.next_level(
+                    days, levels, row["reached"], escalate=situation[3], offset=offset)
+            key = decisions[situation]
             if key:
                 by_partner.setdefault(row["partner_id"], []).append((row, key, days))
         # below the policy's minimum in a currency: nothing for those items of the customer
-        currency_ids = {row["currency_id"] for row in rows}
-        roundings = {currency.id: currency.rounding for currency in self.env["res.currency"].browse(currency_ids)}
+        self.env.cr.execute(SQL("SELECT id, rounding FROM res_currency WHERE id = ANY(%s)",
+                                list({row["currency_id"] for row in rows})))
+        roundings = dict(self.env.cr.fetchall())
         decided = []
         for entries in by_partner.values():
             keys = [(policy_of_level[key], row["currency_id"]) for row, key, _days in entries]
@@ -230,24 +223,60 @@ class CrmFollowupEngine(models.AbstractModel):
                 minimums, {group: roundings[group[1]] for group in keys},
             )
             decided += [entry for group, entry in zip(keys, entries, strict=True) if group in reached]
-        # records sharing one prefetch set: what the generation reads of them is read once for the batch
-        items = self.env["account.move.line"].browse([row["id"] for row, _key, _days in decided])
-        levels = Level.browse([key for _row, key, _days in decided])
         result = {}
-        for (row, _key, days), item, level in zip(decided, items, levels, strict=True):
-            result.setdefault(row["partner_id"], []).append((item, level, days))
+        for row, key, days in decided:
+            result.setdefault(row["partner_id"], []).append((row["id"], key, days))
         return result
 
     @api.model
+    def _read_candidate_policies(self, rows):
+        """The policies of the candidate items, in three queries: each company's default fills the items
+        without a policy of their own (``row["policy_id"]`` set in place).
+
+        :param list rows: as returned by :meth:`_read_candidate_items`
+        :return: ``(levels, use_score, minimums)``: ``{policy id: [(level id, delay), ...]}`` mildest first,
+            the set of the policies that follow the behaviour score, ``{(policy id, currency id): minimum}``
+        """
+        self.env.flush_all()
+        # the company default: the first active default policy, as crm.followup.policy._get_company_default
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT ON (company_id) company_id, id FROM crm_followup_policy
+                WHERE is_default AND active AND company_id = ANY(%s)
+                ORDER BY company_id, sequence, id""",
+            list({row["company_id"] for row in rows}),
+        ))
+        defaults = dict(self.env.cr.fetchall())
+        for row in rows:
+            row["policy_id"] = row["policy_id"] or defaults.get(row["company_id"])
+        policy_ids = list({row["policy_id"] for row in rows if row["policy_id"]})
+        self.env.cr.execute(SQL(
+            """SELECT p.id, p.crm_use_score, ARRAY(SELECT ARRAY[lv.id, lv.delay] FROM crm_followup_level lv
+                                                   WHERE lv.policy_id = p.id ORDER BY lv.delay, lv.id)
+                 FROM crm_followup_policy p WHERE p.id = ANY(%s)""",
+            policy_ids,
+        ))
+        levels, use_score = {}, set()
+        for policy_id, score, policy_levels in self.env.cr.fetchall():
+            levels[policy_id] = [(level_id, delay) for level_id, delay in policy_levels]
+            if score:
+                use_score.add(policy_id)
+        self.env.cr.execute(SQL(
+            "SELECT policy_id, currency_id, amount_min FROM crm_followup_policy_threshold WHERE policy_id = ANY(%s)",
+            policy_ids,
+        ))
+        minimums = {(policy_id, currency_id): amount for policy_id, currency_id, amount in self.env.cr.fetchall()}
+        return levels, use_score, minimums
+
+    @api.model
     def _read_candidate_items(self, domain, today):
-        """Read the items of ``domain`` with what decides their level, in one SQL statement.
+        """Read the items of ``domain`` with what decides their level (a fixed number of SQL statements).
 
         :param list domain: a domain on ``account.move.line`` (record rules apply)
         :param date today: the day of the run (items not due enough for any level are left out)
         :return: list of dicts ``id, partner_id`` (commercial), ``company_id, currency_id, date_maturity,
             amount`` (residual in the item's currency), ``policy_id`` (entry's, else customer's in the item's
             company; ``False``: the company's default), ``score_class``, ``reached`` (``[(level id, delay)]``
-            already generated), ``last_date`` (of the last line, or ``None``); in customer, due date order
+            already generated), ``last_date`` (of the last line, or ``None``)
         """
         query = self.env["account.move.line"]._search(domain)
         item = query.table
@@ -263,10 +292,7 @@ class CrmFollowupEngine(models.AbstractModel):
             "(%s <= %s OR EXISTS (SELECT 1 FROM crm_followup_line f WHERE f.move_line_id = %s))",
             SQL.identifier(item, "date_maturity"), today - timedelta(days=first_delay), item_id,
         ))
-        query.order = SQL("%s, %s, %s", SQL.identifier(item, "partner_id"), SQL.identifier(item, "date_maturity"),
-                          item_id)
         self.env.flush_all()
-        # the levels already reached: [[level id, delay, date as days since 2000-01-01], ...]
         self.env.cr.execute(query.select(
             item_id,
             SQL.identifier(partner, "commercial_partner_id"),
@@ -275,10 +301,6 @@ class CrmFollowupEngine(models.AbstractModel):
             SQL.identifier(item, "date_maturity"),
             SQL.identifier(item, "amount_residual_currency"),
             SQL.identifier(item, "move_id"),
-            SQL("""ARRAY(SELECT ARRAY[f.level_id, lv.delay, f.date - DATE '2000-01-01']
-                           FROM crm_followup_line f
-                           JOIN crm_followup_level lv ON lv.id = f.level_id
-                          WHERE f.move_line_id = %s)""", item_id),
         ))
         found = self.env.cr.fetchall()
         if not found:
@@ -290,6 +312,18 @@ class CrmFollowupEngine(models.AbstractModel):
             list({row[6] for row in found}),
         ))
         move_policy = dict(self.env.cr.fetchall())
+        # the levels the items already reached, and the day of their last line
+        self.env.cr.execute(SQL(
+            """SELECT f.move_line_id, f.level_id, lv.delay, f.date FROM crm_followup_line f
+                 JOIN crm_followup_level lv ON lv.id = f.level_id
+                WHERE f.move_line_id = ANY(%s)
+                ORDER BY f.id""",
+            [row[0] for row in found],
+        ))
+        reached, last_line = {}, {}
+        for line_item, level_id, delay, day in self.env.cr.fetchall():
+            reached.setdefault(line_item, []).append((level_id, delay))
+            last_line[line_item] = max(day, last_line.get(line_item, day))
         self.env.cr.execute(SQL(
             "SELECT id, crm_followup_policy_id, crm_score_class FROM res_partner WHERE id = ANY(%s)",
             list({row[1] for row in found}),
@@ -299,9 +333,8 @@ class CrmFollowupEngine(models.AbstractModel):
         fallbacks = {}
         Partner = self.env["res.partner"]
         field = Partner._fields["crm_followup_policy_id"]
-        epoch = date(2000, 1, 1)
         rows = []
-        for item_id, partner_id, company_id, currency_id, date_maturity, amount, move_id, reached in found:
+        for item_id, partner_id, company_id, currency_id, date_maturity, amount, move_id in found:
             partner_policies, score_class = customers[partner_id]
             policy_id = move_policy.get(move_id) or partner_policies.get(str(company_id))
             if not policy_id:  # the customer's field in this company is not set: its company fallback
@@ -312,8 +345,7 @@ class CrmFollowupEngine(models.AbstractModel):
             rows.append({
                 "id": item_id, "partner_id": partner_id, "company_id": company_id, "currency_id": currency_id,
                 "date_maturity": date_maturity, "amount": amount, "policy_id": policy_id,
-                "score_class": score_class, "reached": [(level[0], level[1]) for level in reached],
-                "last_date": epoch + timedelta(days=max(level[2] for level in reached)) if reached else None,
+                "score_class": score_class, "reached": reached.get(item_id, []), "last_date": last_line.get(item_id),
             })
         return rows
 
@@ -404,8 +436,8 @@ class CrmFollowupEngine(models.AbstractModel):
         # batch, so the next one reads what other workers committed meanwhile): the insert reads the items
         # again and skips what is paid; the amount and entry are the item's as they are now
         values = [
-            SQL("(%s, %s, %s, %s)", item.id, level.id, partner_id, days)
-            for partner_id, entries in candidates.items() for item, level, days in entries
+            SQL("(%s, %s, %s, %s)", item_id, level_id, partner_id, days)
+            for partner_id, entries in candidates.items() for item_id, level_id, days in entries
         ]
         if not values:
             return 0
