@@ -173,7 +173,8 @@ class CrmFollowupEngine(models.AbstractModel):
         """Items and the level each one reaches today, by customer — in a fixed number of queries.
 
         The items of :meth:`_get_candidate_domain` are read with what decides their level (policy, payer
-        class, levels already reached, last reminder) in one SQL statement; the decision itself is pure
+        class, levels already reached, last reminder, promises) in a few SQL statements, whatever the number of
+        items (:meth:`_read_candidate_items`, :meth:`_read_candidate_policies`); the decision itself is pure
         (:func:`~..tools.followup.next_level`), per item, without any query. The policy of an item is its
         entry's, else its customer's (in the item's company), else the company's default.
 
