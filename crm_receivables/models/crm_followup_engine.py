@@ -1,6 +1,5 @@
 import ast
 import logging
-from datetime import timedelta
 
 from markupsafe import Markup, escape
 from psycopg2.errors import SerializationFailure
@@ -231,7 +230,7 @@ class CrmFollowupEngine(models.AbstractModel):
 
     @api.model
     def _read_candidate_policies(self, rows):
-        """The policies of the candidate items, in three queries: each company's default fills the items
+        """The policies of the candidate items, in one query: each company's default fills the items
         without a policy of their own (``row["policy_id"]`` set in place).
 
         :param list rows: as returned by :meth:`_read_candidate_items`
@@ -239,33 +238,30 @@ class CrmFollowupEngine(models.AbstractModel):
             the set of the policies that follow the behaviour score, ``{(policy id, currency id): minimum}``
         """
         self.env.flush_all()
-        # the company default: the first active default policy, as crm.followup.policy._get_company_default
+        # the policies of the items and the companies' defaults (the first active default policy of a company,
+        # as crm.followup.policy._get_company_default), with their levels and minimums
+        company_ids = list({row["company_id"] for row in rows})
         self.env.cr.execute(SQL(
-            """SELECT DISTINCT ON (company_id) company_id, id FROM crm_followup_policy
-                WHERE is_default AND active AND company_id = ANY(%s)
-                ORDER BY company_id, sequence, id""",
-            list({row["company_id"] for row in rows}),
+            """SELECT p.id, p.company_id, p.is_default AND p.active, p.crm_use_score,
+                      ARRAY(SELECT ARRAY[lv.id, lv.delay] FROM crm_followup_level lv
+                             WHERE lv.policy_id = p.id ORDER BY lv.delay, lv.id),
+                      ARRAY(SELECT ARRAY[t.currency_id, t.amount_min]::float8[] FROM crm_followup_policy_threshold t
+                             WHERE t.policy_id = p.id)
+                 FROM crm_followup_policy p
+                WHERE p.id = ANY(%s) OR (p.is_default AND p.active AND p.company_id = ANY(%s))
+                ORDER BY p.sequence, p.id""",
+            list({row["policy_id"] for row in rows if row["policy_id"]}), company_ids,
         ))
-        defaults = dict(self.env.cr.fetchall())
-        for row in rows:
-            row["policy_id"] = row["policy_id"] or defaults.get(row["company_id"])
-        policy_ids = list({row["policy_id"] for row in rows if row["policy_id"]})
-        self.env.cr.execute(SQL(
-            """SELECT p.id, p.crm_use_score, ARRAY(SELECT ARRAY[lv.id, lv.delay] FROM crm_followup_level lv
-                                                   WHERE lv.policy_id = p.id ORDER BY lv.delay, lv.id)
-                 FROM crm_followup_policy p WHERE p.id = ANY(%s)""",
-            policy_ids,
-        ))
-        levels, use_score = {}, set()
-        for policy_id, score, policy_levels in self.env.cr.fetchall():
+        defaults, levels, use_score, minimums = {}, {}, set(), {}
+        for policy_id, company_id, is_default, score, policy_levels, thresholds in self.env.cr.fetchall():
+            if is_default:
+                defaults.setdefault(company_id, policy_id)
             levels[policy_id] = [(level_id, delay) for level_id, delay in policy_levels]
             if score:
                 use_score.add(policy_id)
-        self.env.cr.execute(SQL(
-            "SELECT policy_id, currency_id, amount_min FROM crm_followup_policy_threshold WHERE policy_id = ANY(%s)",
-            policy_ids,
-        ))
-        minimums = {(policy_id, currency_id): amount for policy_id, currency_id, amount in self.env.cr.fetchall()}
+            minimums.update(((policy_id, int(currency_id)), amount) for currency_id, amount in thresholds)
+        for row in rows:
+            row["policy_id"] = row["policy_id"] or defaults.get(row["company_id"])
         return levels, use_score, minimums
 
     @api.model
@@ -279,19 +275,17 @@ class CrmFollowupEngine(models.AbstractModel):
             company; ``False``: the company's default), ``score_class``, ``reached`` (``[(level id, delay)]``
             already generated), ``last_date`` (of the last line, or ``None``)
         """
-        query = self.env["account.move.line"]._search(domain)
+        # blocks are judged on the day of the run
+        query = self.env["account.move.line"].with_context(date=today)._search(domain)
         item = query.table
         partner = query.join(item, "partner_id", "res_partner", "id", "crm_partner")
         item_id = SQL.identifier(item, "id")
         # an item before the first day of every level reaches nothing (a broken promise escalates only items
         # that already reached a level)
-        self.env.cr.execute(SQL("SELECT MIN(delay) FROM crm_followup_level"))
-        first_delay = self.env.cr.fetchone()[0]
-        if first_delay is None:
-            return []
         query.add_where(SQL(
-            "(%s <= %s OR EXISTS (SELECT 1 FROM crm_followup_line f WHERE f.move_line_id = %s))",
-            SQL.identifier(item, "date_maturity"), today - timedelta(days=first_delay), item_id,
+            """(%s <= %s::date - (SELECT MIN(delay) FROM crm_followup_level)
+                OR EXISTS (SELECT 1 FROM crm_followup_line f WHERE f.move_line_id = %s))""",
+            SQL.identifier(item, "date_maturity"), today, item_id,
         ))
         self.env.flush_all()
         self.env.cr.execute(query.select(
