@@ -65,14 +65,19 @@ class CrmFollowupBlock(models.Model):
     @api.depends("active", "date_end")
     @api.depends_context("date")
     def _compute_is_effective(self):
-        today = fields.Date.context_today(self)
+        today = self._effective_day()
         for block in self:
             block.is_effective = block.active and (not block.date_end or block.date_end >= today)
+
+    def _effective_day(self):
+        """The day blocks are judged on: the context's ``date`` (a run judges them on its own day), else today
+        in the user's time zone."""
+        return fields.Date.to_date(self.env.context.get("date")) or fields.Date.context_today(self)
 
     def _search_is_effective(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise NotImplementedError(self.env._("Unsupported search on %(field)s.", field="is_effective"))
-        today = fields.Date.context_today(self)
+        today = self._effective_day()
         domain = ["&", ("active", "=", True), "|", ("date_end", "=", False), ("date_end", ">=", today)]
         return domain if (operator == "=") == value else ["!", *domain]
 

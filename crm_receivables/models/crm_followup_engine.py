@@ -1,3 +1,4 @@
+import ast
 import logging
 
 from markupsafe import Markup, escape
@@ -5,7 +6,9 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount, format_date, html2plaintext
+from odoo.tools import SQL, format_date, get_lang, html2plaintext
+
+from odoo.addons.base.models.res_lang import intersperse
 
 from ..const import FOLLOWUP_CHANNELS
 from ..tools import followup as followup_tools
@@ -21,6 +24,29 @@ OPEN_STATES = ("to_review", "queued", "postponed")
 CONCURRENT_RETRIES = 5
 # key of ``cr.cache`` holding the formatted dates and amounts of the documents while a batch is sent
 FORMAT_CACHE_KEY = "crm_followup_formats"
+
+
+def amount_formatter(env, lang_code=False):
+    """``odoo.tools.format_amount`` for one language, whose data is read once (a batch formats thousands).
+
+    :param env: the environment (its language unless ``lang_code``)
+    :param str lang_code: the language
+    :return: function ``(amount, currency) -> str``, the same text as ``format_amount(env, amount, currency,
+        lang_code)``
+    """
+    lang = get_lang(env, lang_code)
+    grouping, separator, point = ast.literal_eval(lang.grouping), lang.thousands_sep or "", lang.decimal_point
+
+    def fmt(amount, currency):
+        parts = (f"%.{currency.decimal_places}f" % currency.round(amount)).split(".")
+        parts[0] = intersperse(parts[0], grouping, separator)[0]
+        formatted = point.join(parts).replace(" ", "\N{NO-BREAK SPACE}") \
+            .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+        if currency.position == "before":
+            return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{formatted}"
+        return f"{formatted}\N{NO-BREAK SPACE}{currency.symbol or ''}"
+
+    return fmt
 
 
 class CrmFollowupEngine(models.AbstractModel):
@@ -39,7 +65,6 @@ class CrmFollowupEngine(models.AbstractModel):
     Extension points ("override this"):
 
     - :meth:`_get_candidate_domain` — which items are followed up;
-    - :meth:`_get_item_policy` — the policy of an item;
     - :meth:`_get_channel_selection` and ``_send_<channel>(messages)`` — add a channel (a messenger): every
       channel of the selection that has a ``_send_<channel>`` method is registered (:meth:`_get_channels`);
     - :meth:`_get_contact`, :meth:`_get_collector`, :meth:`_get_capabilities` — addressee, collector, what
@@ -143,127 +168,237 @@ class CrmFollowupEngine(models.AbstractModel):
         ]
 
     @api.model
-    def _get_item_policy(self, item, defaults):
-        """Return the follow-up policy of an item: its entry's, else its customer's, else the company's.
-
-        Override this to choose the policy otherwise (by journal, by sales team...).
-
-        :param item: the ``account.move.line``
-        :param dict defaults: ``{res.company: crm.followup.policy}``, the companies' default policies
-        :return: ``crm.followup.policy`` (empty: the item is not followed up)
-        """
-        return item._crm_get_followup_policy(defaults)
-
-    @api.model
     def _get_candidates(self, today, partners=None):
         """Items and the level each one reaches today, by customer — in a fixed number of queries.
 
+        The items of :meth:`_get_candidate_domain` are read with what decides their level (policy, payer
+        class, levels already reached, last reminder, promises) in a few SQL statements, whatever the number of
+        items (:meth:`_read_candidate_items`, :meth:`_read_candidate_policies`); the decision itself is pure
+        (:func:`~..tools.followup.next_level`), per item, without any query. The policy of an item is its
+        entry's, else its customer's (in the item's company), else the company's default.
+
         :param date today: the day of the run
         :param partners: restrict to these customers (``None``: all)
-        :return: ``{commercial partner id: [(item, level, days overdue), ...]}`` (only pairs not generated yet)
+        :return: ``{commercial partner id: [(item id, level id, days overdue), ...]}`` (only pairs not generated
+            yet; ids: the generation inserts them with one statement and needs no record)
         """
         domain = self._get_candidate_domain(today)
         if partners is not None:
             domain.append(("partner_id.commercial_partner_id", "in", partners.commercial_partner_id.ids))
-        items = self.env["account.move.line"].search(domain, order="partner_id, date_maturity, id")
-        if not items:
+        rows = self._read_candidate_items(domain, today)
+        if not rows:
             return {}
-        Policy = self.env["crm.followup.policy"]
-        Level = self.env["crm.followup.level"]
-        defaults = {company: Policy._get_company_default(company) for company in items.company_id}
-        reached = {}  # item id -> levels already generated
-        for item, level in self.env["crm.followup.line"]._read_group(
-            [("move_line_id", "in", items.ids)], ["move_line_id", "level_id"],
-        ):
-            reached[item.id] = reached.get(item.id, Level) | level
-        pause, escalate = self._get_promise_state(items, today)
-        result = {}
-        for item in items:
-            if item.id in pause:
-                continue  # open promise: no escalation until the promised date + grace
-            policy = self._get_item_policy(item, defaults)
-            if not policy or not policy.level_ids:
-                continue
-            days = followup_tools.days_between(item.date_maturity, today)
-            done = reached.get(item.id, Level)
-            top = max(done, key=lambda lvl: lvl.delay) if done else None
-            escalate_from = top.id if top and item.id in escalate else None
-            key = followup_tools.pick_level(
-                days, [(lvl.id, lvl.delay) for lvl in policy.level_ids], escalate_from=escalate_from,
-            )
+        levels_of, use_score, minimums = self._read_candidate_policies(rows)
+        partner_items = {}
+        for row in rows:
+            partner_items.setdefault(row["partner_id"], []).append(row["id"])
+        pause, escalate = self._get_promise_pauses(
+            partner_items, {row["id"]: row["last_date"] for row in rows}, today)
+        policy_of_level = {key: policy_id for policy_id, levels in levels_of.items() for key, _delay in levels}
+        by_partner = {}  # commercial partner id -> [(row, level id, days)]
+        decisions = {}  # the same situation decides the same level: each one is decided once
+        for row in rows:
+            levels = levels_of.get(row["policy_id"])
+            if row["id"] in pause or not levels:
+                continue  # open promise: no escalation until the promised date + grace; or no policy
+            days = followup_tools.days_between(row["date_maturity"], today)
             # a policy that follows the behaviour score starts weak payers (classes C, D) a level firmer
-            key = scoring_tools.shift_start_level(
-                policy.level_ids.sorted("delay").ids, key,
-                item.partner_id.commercial_partner_id._crm_followup_start_level_offset(policy), first_contact=not done,
+            offset = scoring_tools.start_level_offset(row["score_class"]) if row["policy_id"] in use_score else 0
+            situation = (row["policy_id"], days, tuple(row["reached"]), row["id"] in escalate, offset)
+            if situation not in decisions:
+                decisions[situation] = followup_tools.next_level(
+                    days, levels, row["reached"], escalate=situation[3], offset=offset)
+            key = decisions[situation]
+            if key:
+                by_partner.setdefault(row["partner_id"], []).append((row, key, days))
+        # below the policy's minimum in a currency: nothing for those items of the customer
+        self.env.cr.execute(SQL("SELECT id, rounding FROM res_currency WHERE id = ANY(%s)",
+                                list({row["currency_id"] for row in rows})))
+        roundings = dict(self.env.cr.fetchall())
+        decided = []
+        for entries in by_partner.values():
+            keys = [(policy_of_level[key], row["currency_id"]) for row, key, _days in entries]
+            reached = followup_tools.groups_reaching_threshold(
+                [(group, row["amount"]) for group, (row, _key, _days) in zip(keys, entries, strict=True)],
+                minimums, {group: roundings[group[1]] for group in keys},
             )
-            if not key:
-                continue
-            level = Level.browse(key)
-            if level in done or (top and level.delay <= top.delay):
-                continue
-            result.setdefault(item.partner_id.commercial_partner_id.id, []).append((item, level, days))
-        return self._apply_thresholds(result)
+            decided += [entry for group, entry in zip(keys, entries, strict=True) if group in reached]
+        result = {}
+        for row, key, days in decided:
+            result.setdefault(row["partner_id"], []).append((row["id"], key, days))
+        return result
 
     @api.model
-    def _apply_thresholds(self, candidates):
-        """Drop a customer's items of a currency when their total is below the policy's minimum.
+    def _read_candidate_policies(self, rows):
+        """The policies of the candidate items, in one query: each company's default fills the items
+        without a policy of their own (``row["policy_id"]`` set in place).
 
-        :param dict candidates: as returned by :meth:`_get_candidates`
-        :return: the candidates that are kept, same shape
+        :param list rows: as returned by :meth:`_read_candidate_items`
+        :return: ``(levels, use_score, minimums)``: ``{policy id: [(level id, delay), ...]}`` mildest first,
+            the set of the policies that follow the behaviour score, ``{(policy id, currency id): minimum}``
         """
-        result = {}
-        for partner_id, entries in candidates.items():
-            keys = [(level.policy_id, item.currency_id) for item, level, _days in entries]
-            amounts = [entry[0].amount_residual_currency for entry in entries]
-            reached = followup_tools.groups_reaching_threshold(
-                list(zip(keys, amounts, strict=True)),
-                {key: key[0]._get_threshold(key[1]) for key in set(keys)},
-                {key: key[1].rounding for key in set(keys)},
-            )
-            kept = [entry for key, entry in zip(keys, entries, strict=True) if key in reached]
-            if kept:
-                result[partner_id] = kept
-        return result
+        self.env.flush_all()
+        # the policies of the items and the companies' defaults (the first active default policy of a company,
+        # as crm.followup.policy._get_company_default), with their levels and minimums
+        company_ids = list({row["company_id"] for row in rows})
+        self.env.cr.execute(SQL(
+            """SELECT p.id, p.company_id, p.is_default AND p.active, p.crm_use_score,
+                      ARRAY(SELECT ARRAY[lv.id, lv.delay] FROM crm_followup_level lv
+                             WHERE lv.policy_id = p.id ORDER BY lv.delay, lv.id),
+                      ARRAY(SELECT ARRAY[t.currency_id, t.amount_min]::float8[] FROM crm_followup_policy_threshold t
+                             WHERE t.policy_id = p.id)
+                 FROM crm_followup_policy p
+                WHERE p.id = ANY(%s) OR (p.is_default AND p.active AND p.company_id = ANY(%s))
+                ORDER BY p.sequence, p.id""",
+            list({row["policy_id"] for row in rows if row["policy_id"]}), company_ids,
+        ))
+        defaults, levels, use_score, minimums = {}, {}, set(), {}
+        for policy_id, company_id, is_default, score, policy_levels, thresholds in self.env.cr.fetchall():
+            if is_default:
+                defaults.setdefault(company_id, policy_id)
+            levels[policy_id] = [(level_id, delay) for level_id, delay in policy_levels]
+            if score:
+                use_score.add(policy_id)
+            minimums.update(((policy_id, int(currency_id)), amount) for currency_id, amount in thresholds)
+        for row in rows:
+            row["policy_id"] = row["policy_id"] or defaults.get(row["company_id"])
+        return levels, use_score, minimums
+
+    @api.model
+    def _read_candidate_items(self, domain, today):
+        """Read the items of ``domain`` with what decides their level (a fixed number of SQL statements).
+
+        :param list domain: a domain on ``account.move.line`` (record rules apply)
+        :param date today: the day of the run (items not due enough for any level are left out)
+        :return: list of dicts ``id, partner_id`` (commercial), ``company_id, currency_id, date_maturity,
+            amount`` (residual in the item's currency), ``policy_id`` (entry's, else customer's in the item's
+            company; ``False``: the company's default), ``score_class``, ``reached`` (``[(level id, delay)]``
+            already generated), ``last_date`` (of the last line, or ``None``)
+        """
+        # blocks are judged on the day of the run
+        query = self.env["account.move.line"].with_context(date=today)._search(domain)
+        item = query.table
+        partner = query.join(item, "partner_id", "res_partner", "id", "crm_partner")
+        item_id = SQL.identifier(item, "id")
+        # an item before the first day of every level reaches nothing (a broken promise escalates only items
+        # that already reached a level)
+        query.add_where(SQL(
+            """(%s <= %s::date - (SELECT MIN(delay) FROM crm_followup_level)
+                OR EXISTS (SELECT 1 FROM crm_followup_line f WHERE f.move_line_id = %s))""",
+            SQL.identifier(item, "date_maturity"), today, item_id,
+        ))
+        self.env.flush_all()
+        self.env.cr.execute(query.select(
+            item_id,
+            SQL.identifier(partner, "commercial_partner_id"),
+            SQL.identifier(item, "company_id"),
+            SQL.identifier(item, "currency_id"),
+            SQL.identifier(item, "date_maturity"),
+            SQL.identifier(item, "amount_residual_currency"),
+            SQL.identifier(item, "move_id"),
+        ))
+        found = self.env.cr.fetchall()
+        if not found:
+            return []
+        # what the entries and the customers say about the policy and the start (one query each, few rows)
+        self.env.cr.execute(SQL(
+            """SELECT id, crm_followup_policy_id FROM account_move
+                WHERE id = ANY(%s) AND crm_followup_policy_id IS NOT NULL""",
+            list({row[6] for row in found}),
+        ))
+        move_policy = dict(self.env.cr.fetchall())
+        # the levels the items already reached, and the day of their last line
+        self.env.cr.execute(SQL(
+            """SELECT f.move_line_id, f.level_id, lv.delay, f.date FROM crm_followup_line f
+                 JOIN crm_followup_level lv ON lv.id = f.level_id
+                WHERE f.move_line_id = ANY(%s)
+                ORDER BY f.id""",
+            [row[0] for row in found],
+        ))
+        reached, last_line = {}, {}
+        for line_item, level_id, delay, day in self.env.cr.fetchall():
+            reached.setdefault(line_item, []).append((level_id, delay))
+            last_line[line_item] = max(day, last_line.get(line_item, day))
+        self.env.cr.execute(SQL(
+            "SELECT id, crm_followup_policy_id, crm_score_class FROM res_partner WHERE id = ANY(%s)",
+            list({row[1] for row in found}),
+        ))
+        customers = {partner_id: (policies or {}, score_class)
+                     for partner_id, policies, score_class in self.env.cr.fetchall()}
+        fallbacks = {}
+        Partner = self.env["res.partner"]
+        field = Partner._fields["crm_followup_policy_id"]
+        rows = []
+        for item_id, partner_id, company_id, currency_id, date_maturity, amount, move_id in found:
+            partner_policies, score_class = customers[partner_id]
+            policy_id = move_policy.get(move_id) or partner_policies.get(str(company_id))
+            if not policy_id:  # the customer's field in this company is not set: its company fallback
+                if company_id not in fallbacks:
+                    fallbacks[company_id] = field.get_company_dependent_fallback(
+                        Partner.with_company(company_id)).id
+                policy_id = fallbacks[company_id]
+            rows.append({
+                "id": item_id, "partner_id": partner_id, "company_id": company_id, "currency_id": currency_id,
+                "date_maturity": date_maturity, "amount": amount, "policy_id": policy_id,
+                "score_class": score_class, "reached": reached.get(item_id, []), "last_date": last_line.get(item_id),
+            })
+        return rows
 
     @api.model
     def _get_promise_state(self, items, today):
         """Items paused by an open payment promise, and items to escalate after a broken one.
 
-        A promise covers its items (``crm.payment.promise.line_ids``); a promise on account covers every item
-        of the customer.
-
         :param items: ``account.move.line`` candidates
         :param date today: the day of the run
         :return: ``(paused item ids, item ids to escalate)``
         """
-        promises = self.env["crm.payment.promise"].sudo().search([
-            ("partner_id", "in", items.partner_id.commercial_partner_id.ids),
-            ("state", "in", ("open", "broken")),
-        ])
-        if not promises:
-            return set(), set()
-        last_line = dict(self.env["crm.followup.line"]._read_group(
-            [("move_line_id", "in", items.ids)], ["move_line_id"], ["date:max"],
-        ))
-        by_partner = {}
+        partner_items = {}
         for item in items:
-            by_partner.setdefault(item.partner_id.commercial_partner_id.id, []).append(item)
-        item_ids = set(items.ids)
+            partner_items.setdefault(item.partner_id.commercial_partner_id.id, []).append(item.id)
+        last_line = {item.id: last for item, last in self.env["crm.followup.line"]._read_group(
+            [("move_line_id", "in", items.ids)], ["move_line_id"], ["date:max"])}
+        return self._get_promise_pauses(partner_items, last_line, today)
+
+    @api.model
+    def _get_promise_pauses(self, partner_items, last_line, today):
+        """Items paused by an open payment promise, and items to escalate after a broken one (in one query).
+
+        A promise covers its items (``crm.payment.promise.line_ids``); a promise on account covers every item
+        of the customer.
+
+        :param dict partner_items: ``{commercial partner id: [item id, ...]}``, the candidates
+        :param dict last_line: ``{item id: date of its last follow-up line or None}``
+        :param date today: the day of the run
+        :return: ``(paused item ids, item ids to escalate)``
+        """
+        if not partner_items:
+            return set(), set()
+        # whether an item is promised is no secret (no record rule): the promises of these customers
+        self.env["crm.payment.promise"].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT p.partner_id, p.state, p.date_deadline, COALESCE(p.date_judged, p.promised_date),
+                      ARRAY(SELECT r.line_id FROM crm_payment_promise_account_move_line_rel r
+                             WHERE r.promise_id = p.id)
+                 FROM crm_payment_promise p
+                WHERE p.partner_id = ANY(%s) AND p.state IN ('open', 'broken')""",
+            list(partner_items),
+        ))
+        promises = self.env.cr.fetchall()
+        item_ids = {item_id for ids in partner_items.values() for item_id in ids}
         pause, escalate = set(), set()
-        for promise in promises:
-            if promise.line_ids:
-                covered = [line for line in promise.line_ids if line.id in item_ids]
+        for partner_id, state, date_deadline, judged, line_ids in promises:
+            if line_ids:
+                covered = [line_id for line_id in line_ids if line_id in item_ids]
             else:  # on account: all the customer's items
-                covered = by_partner.get(promise.partner_id.id, [])
-            for item in covered:
-                if promise.state == "open" and promise.date_deadline and promise.date_deadline >= today:
-                    pause.add(item.id)
-                elif promise.state == "broken":
-                    last = last_line.get(item)
-                    judged = promise.date_judged or promise.promised_date
+                covered = partner_items.get(partner_id, [])
+            for item_id in covered:
+                if state == "open" and date_deadline and date_deadline >= today:
+                    pause.add(item_id)
+                elif state == "broken":
+                    last = last_line.get(item_id)
                     # once: the escalated line is dated the day the promise was judged broken
                     if last and judged and judged > last:
-                        escalate.add(item.id)
+                        escalate.add(item_id)
         return pause, escalate - pause
 
     # ------------------------------------------------------------
@@ -293,29 +428,31 @@ class CrmFollowupEngine(models.AbstractModel):
         :return: number of lines inserted
         """
         # a payment may have been reconciled since the candidates were read (a long run; the cron commits each
-        # batch, so the next one reads what other workers committed meanwhile): read again, skip what is paid
-        items = self.env["account.move.line"].browse(
-            [item.id for entries in candidates.values() for item, _level, _days in entries])
-        items.invalidate_recordset(["reconciled", "amount_residual", "amount_residual_currency"])
-        still_due = set(items.filtered(
-            lambda item: not item.reconciled and item.company_currency_id.compare_amounts(item.amount_residual, 0) > 0
-        ).ids)
+        # batch, so the next one reads what other workers committed meanwhile): the insert reads the items
+        # again and skips what is paid; the amount and entry are the item's as they are now
         values = [
-            SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
-                item.id, item.move_id.id, level.id, partner_id, item.company_id.id, today,
-                item.amount_residual_currency, days, self.env.uid, self.env.uid)
-            for partner_id, entries in candidates.items() for item, level, days in entries if item.id in still_due
+            SQL("(%s, %s, %s, %s)", item_id, level_id, partner_id, days)
+            for partner_id, entries in candidates.items() for item_id, level_id, days in entries
         ]
         if not values:
             return 0
+        self.env.flush_all()
         self.env.cr.execute(SQL(
             """INSERT INTO crm_followup_line (move_line_id, move_id, level_id, partner_id, company_id, date,
                                               amount_residual, days_overdue,
                                               create_uid, create_date, write_uid, write_date)
-               VALUES %s
+               SELECT l.id, l.move_id, v.level_id, v.partner_id, l.company_id, %(today)s,
+                      l.amount_residual_currency, v.days, %(uid)s, now() at time zone 'UTC', %(uid)s,
+                      now() at time zone 'UTC'
+                 FROM (VALUES %(values)s) AS v (move_line_id, level_id, partner_id, days)
+                 JOIN account_move_line l ON l.id = v.move_line_id
+                 JOIN res_company c ON c.id = l.company_id
+                 JOIN res_currency cur ON cur.id = c.currency_id
+                WHERE NOT l.reconciled AND l.amount_residual >= cur.rounding / 2
+                ORDER BY v.partner_id, l.date_maturity, l.id
                ON CONFLICT (move_line_id, level_id) DO NOTHING
                RETURNING id""",
-            SQL(", ").join(values),
+            today=today, uid=self.env.uid, values=SQL(", ").join(values),
         ), log_exceptions=False)
         inserted = len(self.env.cr.fetchall())
         self.env["crm.followup.line"].invalidate_model()
@@ -350,11 +487,12 @@ class CrmFollowupEngine(models.AbstractModel):
             groups[key] = groups.get(key, Line) | line
         to_create = []
         to_prepare = Message
+        attach = {}  # line id -> communication id
         for (partner, company), group in groups.items():
             message = by_key.get((partner, company))
             top = max(group.level_id, key=lambda lvl: lvl.delay)
             if message:
-                group.message_id = message
+                attach.update(dict.fromkeys(group.ids, message.id))
                 if top.delay > message.level_id.delay:
                     message.level_id = top
                 to_prepare |= message
@@ -362,14 +500,56 @@ class CrmFollowupEngine(models.AbstractModel):
                 to_create.append((partner, company, top, group))
         created = Message
         if to_create:
-            # made by the engine: the communication itself is the log, no "created" note in its chatter
-            created = Message.with_context(mail_create_nolog=True).create([
-                {"partner_id": partner.id, "company_id": company.id, "level_id": level.id,
-                 "line_ids": [fields.Command.set(group.ids)]}
-                for partner, company, level, group in to_create
+            created = self._create_prepared([
+                {"partner_id": partner.id, "company_id": company.id, "level_id": level.id}
+                for partner, company, level, _group in to_create
             ])
-        self._prepare(to_prepare | created)
+            for (_partner, _company, _level, group), message in zip(to_create, created, strict=True):
+                attach.update(dict.fromkeys(group.ids, message.id))
+        self._attach_lines(attach)
+        self._prepare(to_prepare)
+        self._render(created)
         return created
+
+    @api.model
+    def _create_prepared(self, vals_list):
+        """Create communications with their addressee, channel, schedule and state already chosen (one create,
+        no write after it; the choice is made on draft records, see :meth:`_prepare_values`).
+
+        Made by the engine: the communication itself is the log, no "created" note in its chatter.
+
+        :param list vals_list: ``partner_id``, ``company_id``, ``level_id`` (and ``excluded_channels``) of each
+        :return: the ``crm.followup.message`` created, in the order of ``vals_list``
+        """
+        Message = self.env["crm.followup.message"]
+        drafts = Message.concat(*(Message.new(dict(vals, state="queued")) for vals in vals_list))
+        drafts = drafts.with_prefetch(drafts._ids)
+        prepared = self._prepare_values(drafts)
+        return Message.with_context(mail_create_nolog=True).create([
+            dict(vals, **values) for vals, values in zip(vals_list, prepared, strict=True)
+        ])
+
+    @api.model
+    def _attach_lines(self, message_of_line):
+        """Attach follow-up lines to their communications with one statement.
+
+        :param dict message_of_line: ``{crm.followup.line id: crm.followup.message id}``
+        """
+        if not message_of_line:
+            return
+        Line = self.env["crm.followup.line"]
+        Line.flush_model(["message_id"])
+        self.env.cr.execute(SQL(
+            """UPDATE crm_followup_line AS l
+                  SET message_id = v.message_id, write_uid = %s, write_date = now() at time zone 'UTC'
+                 FROM (VALUES %s) AS v (id, message_id)
+                WHERE l.id = v.id""",
+            self.env.uid,
+            SQL(", ").join(SQL("(%s, %s)", line_id, message_id) for line_id, message_id in message_of_line.items()),
+        ))
+        Line.browse(list(message_of_line)).invalidate_recordset(["message_id", "write_uid", "write_date"])
+        self.env["crm.followup.message"].browse(set(message_of_line.values())).invalidate_recordset(
+            ["line_ids", "move_ids", "move_line_ids", "amount_text"])
 
     # ------------------------------------------------------------
     # PREPARATION: addressee, channel, schedule, texts
@@ -401,7 +581,7 @@ class CrmFollowupEngine(models.AbstractModel):
 
     @api.model
     def _prepare(self, messages, excluded=()):
-        """Choose the addressee, channel, schedule and texts of the communications (before sending).
+        """Choose the addressee, channel, schedule and texts of existing communications (before sending).
 
         In batch: one write per communication (flushed together), then the texts rendered per template and
         language over all the communications at once (see :meth:`_render`).
@@ -411,12 +591,30 @@ class CrmFollowupEngine(models.AbstractModel):
         """
         if not messages:
             return
+        for message, vals in zip(messages, self._prepare_values(messages, excluded), strict=True):
+            message.write(vals)
+        self._render(messages)
+
+    @api.model
+    def _prepare_values(self, messages, excluded=()):
+        """The addressee, channel, schedule and state of communications (existing or draft records).
+
+        :param messages: ``crm.followup.message`` records
+        :param excluded: channels not to use (they failed)
+        :return: list of dicts of values, in the order of ``messages``
+        """
         now = fields.Datetime.now()
         labels = dict(self._get_channel_selection())
         channels = self._get_channels()
+        contacts = {message.id: self._get_contact(message) for message in messages}
+        # what _get_capabilities asks of every addressee and customer, computed for all of them at once
+        people = messages.partner_id.union(*contacts.values()).sudo()
+        people.mapped("is_blacklisted")
+        people.mapped("phone_sanitized_blacklisted")
+        result = []
         for message in messages:
             partner = message.partner_id
-            contact = self._get_contact(message)
+            contact = contacts[message.id]
             excluded_all = set(followup_tools.parse_channels(message.excluded_channels, channels)) | set(excluded)
             # the contact's channels, else the customer's; ordered by response when the policy follows the score
             preferences = contact._crm_followup_channel_preferences(message.level_id.policy_id, channels)
@@ -445,8 +643,8 @@ class CrmFollowupEngine(models.AbstractModel):
                         followup_tools.parse_days(partner.crm_followup_quiet_days),
                     )
                     vals["date_scheduled"] = when if when and when > now else False
-            message.write(vals)
-        self._render(messages)
+            result.append(vals)
+        return result
 
     @api.model
     def _get_contact(self, message):
@@ -513,7 +711,12 @@ class CrmFollowupEngine(models.AbstractModel):
         """Render subject and text in each customer's language (editable in review until sent).
 
         The communications are grouped by template and language and each group is rendered at once (the
-        template is compiled once; the self-service links of the group are created in one go).
+        template is compiled once; the self-service links of the group are created in one go; each date and
+        amount is formatted once) and stored with one statement.
+
+        The texts are not sanitized again: a template's body was sanitized when it was saved, the values it
+        shows are escaped by QWeb and the document table is built escaped (:meth:`_get_item_table`); the
+        levels' letter texts are sanitized fields. A text edited in review goes through the field as usual.
 
         :param messages: ``crm.followup.message`` records (one or many)
         """
@@ -523,27 +726,78 @@ class CrmFollowupEngine(models.AbstractModel):
             groups.setdefault((template, message.lang), []).append(message.id)
         Message = self.env["crm.followup.message"]
         Token = self.env["crm.selfservice.token"]
+        texts = {}  # message id -> (subject, body)
         for (template, lang), ids in groups.items():
             group = Message.browse(ids)
             if template is None:
                 for message in group:
                     level = message.level_id.with_context(lang=message.lang)
-                    message.write({"subject": level.name, "body": level.letter_text or False})
+                    texts[message.id] = (level.name, level.letter_text or None)
                 continue
             template_lang = template.with_context(lang=lang)
+            add_context = self._render_formatters(template_lang.env)
             self.env.cr.cache[BATCH_COMPILE_KEY] = {}  # the body is compiled once for the group
             try:
                 with Token._prefetch_for_messages(group):
                     if template._name == "mail.template":
-                        subjects = template_lang._render_field("subject", ids)
-                        bodies = template_lang._render_field("body_html", ids)
+                        subjects = template_lang._render_field("subject", ids, add_context=add_context)
+                        bodies = template_lang._render_field("body_html", ids, add_context=add_context)
                     else:
-                        subjects = dict.fromkeys(ids, False)
-                        bodies = template_lang._render_field("body", ids)
+                        subjects = dict.fromkeys(ids, None)
+                        bodies = template_lang._render_field("body", ids, add_context=add_context)
             finally:
                 self.env.cr.cache.pop(BATCH_COMPILE_KEY, None)
-            for message in group:
-                message.write({"subject": subjects[message.id], "body": bodies[message.id]})
+            texts.update((message_id, (subjects[message_id] or None, bodies[message_id] or None))
+                         for message_id in ids)
+        self._store_texts(texts)
+
+    @api.model
+    def _render_formatters(self, env):
+        """``format_date`` and ``format_amount`` of the templates, each value formatted once per group.
+
+        :param env: the environment the group is rendered in (its language)
+        :return: dict to add to the rendering context
+        """
+        dates, amounts, formatters = {}, {}, {}
+
+        def fmt_date(value, date_format=False, lang_code=False):
+            key = (value, date_format, lang_code)
+            if key not in dates:
+                dates[key] = format_date(env, value, date_format=date_format, lang_code=lang_code)
+            return dates[key]
+
+        def fmt_amount(amount, currency, lang_code=False):
+            key = (amount, currency.id, lang_code)
+            if key not in amounts:
+                if lang_code not in formatters:
+                    formatters[lang_code] = amount_formatter(env, lang_code)
+                amounts[key] = formatters[lang_code](amount, currency)
+            return amounts[key]
+
+        return {"format_date": fmt_date, "format_amount": fmt_amount}
+
+    @api.model
+    def _store_texts(self, texts):
+        """Store the rendered subjects and texts of many communications with one statement.
+
+        :param dict texts: ``{message id: (subject, body)}``; the bodies are rendered HTML (not sanitized again)
+        """
+        if not texts:
+            return
+        Message = self.env["crm.followup.message"]
+        Message.flush_model(["subject", "body"])
+        self.env.cr.execute(SQL(
+            """UPDATE crm_followup_message AS m
+                  SET subject = v.subject, body = v.body, write_uid = %s, write_date = now() at time zone 'UTC'
+                 FROM (VALUES %s) AS v (id, subject, body)
+                WHERE m.id = v.id""",
+            self.env.uid,
+            SQL(", ").join(
+                SQL("(%s, %s::varchar, %s::text)", message_id, subject, str(body) if body else None)
+                for message_id, (subject, body) in texts.items()
+            ),
+        ))
+        Message.browse(list(texts)).invalidate_recordset(["subject", "body", "write_uid", "write_date"])
 
     # ------------------------------------------------------------
     # SENDING
@@ -662,7 +916,9 @@ class CrmFollowupEngine(models.AbstractModel):
 
         def fmt_amount(value, currency):
             if (lang, value, currency.id) not in formats:
-                formats[lang, value, currency.id] = format_amount(self.env, value, currency)
+                if (lang, "amount") not in formats:
+                    formats[lang, "amount"] = amount_formatter(self.env)
+                formats[lang, value, currency.id] = formats[lang, "amount"](value, currency)
             return formats[lang, value, currency.id]
 
         rows = Markup("").join(

@@ -11,6 +11,9 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import format_amount
+
+from odoo.addons.crm_receivables.models.crm_followup_engine import amount_formatter
 
 from .test_followup import DUE, TestFollowupCommon
 
@@ -83,3 +86,52 @@ class TestFollowupSpeed(TestFollowupCommon):
         self.assertEqual(len(messages.interaction_id), 40, "one interaction per communication")
         self.assertTrue(all("/crm/selfservice/" in (m.body or "") for m in messages - calls),
                         "each text carries the customer's own self-service link")
+
+    def test_decision_pass_queries_do_not_grow_with_customers(self):
+        """Items, levels reached, policies, promises: the same queries for 10 customers and for 40."""
+        ten, forty = self._customers(10, "Ten"), self._customers(40, "Forty")
+        Engine = self.env["crm.followup.engine"]
+        day = DUE + timedelta(days=3)
+        with freeze_time(day):
+            self.assertEqual(sum(len(v) for v in Engine._get_candidates(day, ten).values()), 20)  # warm caches
+            self.env.invalidate_all()
+            start = self.env.cr.sql_log_count
+            Engine._get_candidates(day, ten)
+            queries_ten = self.env.cr.sql_log_count - start
+            self.env.invalidate_all()
+            with self.assertQueryCount(queries_ten):
+                candidates = Engine._get_candidates(day, forty)
+        self.assertEqual(sorted(candidates), sorted(forty.ids))
+        self.assertEqual({len(entries) for entries in candidates.values()}, {2}, "both documents of each")
+
+    def test_amounts_formatted_as_odoo_formats_them(self):
+        """The batch formatter of amounts gives the text of ``odoo.tools.format_amount``."""
+        self.env["res.lang"]._activate_lang("ru_RU")
+        rub = self.env.ref("base.RUB")
+        rub.active = True
+        for lang in ("en_US", "ru_RU"):
+            fmt = amount_formatter(self.env, lang)
+            for currency in (self.env.company.currency_id, rub):
+                for amount in (0.0, 5.5, -1234.567, 1234567.891, 1e9):
+                    self.assertEqual(fmt(amount, currency), format_amount(self.env, amount, currency, lang),
+                                     f"{amount} {currency.name} {lang}")
+
+    def test_texts_are_escaped_without_a_second_sanitizing(self):
+        """The rendered texts are stored as rendered (no sanitizing pass): what the customer's record holds is
+        escaped by the template, never markup."""
+        customer = self._customers(1, "Escape")
+        customer.name = '<script>alert("x")</script> & <b>Co</b>'
+        Engine = self.env["crm.followup.engine"]
+        day = DUE + timedelta(days=3)
+        with freeze_time(day):
+            Engine._run(partners=customer)
+        message = self._messages(customer)
+        self.assertEqual(message.channel, "email")
+        body = str(message.body)
+        self.assertNotIn("<script", body)
+        self.assertNotIn("<b>Co</b>", body)
+        self.assertIn("&lt;script&gt;", body)
+        self.assertIn("РН-0", body, "the documents are listed")
+        self.assertIn(format_amount(self.env, 600.0, self.env.company.currency_id), body)
+        self.assertIn("/crm/selfservice/", body)
+        self.assertEqual(message.mail_id.body_html, message.body, "the e-mail carries the text as stored")

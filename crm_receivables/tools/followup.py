@@ -1,6 +1,7 @@
 """Pure decision logic of the follow-up of overdue receivable items (no ORM).
 
 * :func:`pick_level` — which level an item reaches after a number of days past its due date;
+* :func:`next_level` — the level to generate for an item today, given the levels it already reached;
 * :func:`groups_reaching_threshold` — which groups of items (customer, policy, currency) are worth a reminder;
 * :func:`choose_channel` — the channel of a customer, from their preferences and what is possible;
 * :func:`in_quiet_hours` / :func:`next_allowed_time` — the customer's quiet hours and days.
@@ -10,6 +11,7 @@ from datetime import UTC, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..const import FOLLOWUP_CHANNELS
+from .scoring import shift_start_level
 
 # the channels of the follow-up out of the box, in the fallback order when the customer's preferences are
 # exhausted; the engine passes its own registered channels (see ``crm.followup.engine._get_channels``)
@@ -37,6 +39,33 @@ def pick_level(days_overdue, levels, escalate_from=None):
             if index < len(keys) and (reached is None or keys.index(reached) < index):
                 reached = keys[index]
     return reached
+
+
+def next_level(days_overdue, levels, reached=(), escalate=False, offset=0):
+    """Return the level to generate for an item today, or ``None`` (nothing new).
+
+    The level the item reaches by its days overdue (:func:`pick_level`), one above the highest level already
+    reached after a broken promise (``escalate``), and for a first contact moved ``offset`` levels up (weak
+    payers, :func:`~.scoring.shift_start_level`). A level already reached, or not above the highest one
+    reached, gives ``None``: each item reaches each level once and never steps down.
+
+    :param int days_overdue: days past the due date (negative: before it)
+    :param levels: the policy's levels, ``[(key, delay), ...]``, mildest first (by delay)
+    :param reached: the levels the item already reached (of any policy), ``[(key, delay), ...]``
+    :param bool escalate: a broken promise: go one level above the highest reached
+    :param int offset: levels to start above (first contact only)
+    :return: the key of the level, or ``None``
+    """
+    top = max(reached, key=lambda level: level[1]) if reached else None
+    key = pick_level(days_overdue, levels, escalate_from=top[0] if top and escalate else None)
+    if key is None:
+        return None
+    if offset and not reached:
+        key = shift_start_level([level_key for level_key, _delay in levels], key, offset)
+    # a level already reached is not above the highest one reached
+    if top and dict(levels)[key] <= top[1]:
+        return None
+    return key
 
 
 def groups_reaching_threshold(entries, minimums, roundings=None):

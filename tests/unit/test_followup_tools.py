@@ -7,6 +7,7 @@ from crm_receivables.tools.followup import (
     groups_reaching_threshold,
     in_quiet_hours,
     next_allowed_time,
+    next_level,
     parse_channels,
     parse_days,
     pick_level,
@@ -34,6 +35,33 @@ def test_pick_level_broken_promise_escalates_at_once():
     assert pick_level(4, LEVELS, escalate_from="l1") == "l2"
     assert pick_level(40, LEVELS, escalate_from="l1") == "l3", "the day's level wins when higher"
     assert pick_level(100, LEVELS, escalate_from="claim") == "claim"
+
+
+def test_next_level_first_contact_and_next_day():
+    assert next_level(-5, LEVELS) is None, "before the first level's day"
+    assert next_level(4, LEVELS) == "l1", "the level of the day, not the ones skipped"
+    assert next_level(4, LEVELS, reached=[("l1", 3)]) is None, "each level once"
+    assert next_level(16, LEVELS, reached=[("l1", 3)]) == "l2"
+    assert next_level(16, LEVELS, reached=[("pre", -3), ("l3", 30)]) is None, "never a step down"
+
+
+def test_next_level_levels_of_another_policy_count_by_delay():
+    assert next_level(40, LEVELS, reached=[("other", 35)]) is None, "l3 (30) is below the 35 days reached"
+    assert next_level(50, LEVELS, reached=[("other", 35)]) == "claim"
+
+
+def test_next_level_broken_promise_escalates_once_above_the_highest():
+    assert next_level(4, LEVELS, reached=[("l1", 3)], escalate=True) == "l2"
+    assert next_level(4, LEVELS, reached=[("l1", 3), ("l2", 15)], escalate=True) == "l3"
+    assert next_level(4, LEVELS, escalate=True) == "l1", "nothing reached: nothing to escalate from"
+    assert next_level(100, LEVELS, reached=[("claim", 45)], escalate=True) is None
+
+
+def test_next_level_weak_payers_start_higher_on_first_contact_only():
+    assert next_level(4, LEVELS, offset=1) == "l2"
+    assert next_level(4, LEVELS, offset=9) == "claim", "at most the last level"
+    assert next_level(-5, LEVELS, offset=1) is None, "no level reached: no start either"
+    assert next_level(16, LEVELS, reached=[("l1", 3)], offset=1) == "l2", "not moved once contacted"
 
 
 def test_parse_channels():
