@@ -442,20 +442,28 @@ class ResPartner(models.Model):
     def _crm_score_compute(self):
         """Score these customers (commercial entities): five grouped queries for the whole batch and one
         UPDATE writing the results of all of them."""
-        partners = self.commercial_partner_id
-        if not partners:
+        if not self:
             return
+        # the commercial entities by SQL: reading the field would fetch every column of every partner
+        self.flush_recordset(["commercial_partner_id"])
+        partners = self.browse(sorted({row[0] for row in self.env.execute_query(SQL(
+            "SELECT commercial_partner_id FROM res_partner WHERE id = ANY(%s)", self.ids,
+        ))}))
         facts, response = partners._crm_score_gather()
         known = {key for key, _label in self._fields["crm_preferred_channel"].selection}
         now = fields.Datetime.now()
+        sentences = {}  # the same reasons give the same sentence: translated once per batch
         values = []
-        for partner in partners:
-            score, cls, reasons = scoring_tools.score_customer(facts.get(partner.id, scoring_tools.CustomerFacts()))
-            by_channel = response.get(partner.id, {})
+        for partner_id in partners.ids:
+            score, cls, reasons = scoring_tools.score_customer(facts.get(partner_id, scoring_tools.CustomerFacts()))
+            key = tuple((code, tuple(sorted(params.items()))) for code, params in reasons)
+            if key not in sentences:
+                sentences[key] = self._crm_score_sentence(reasons)
+            by_channel = response.get(partner_id, {})
             preferred = scoring_tools.preferred_channel(by_channel)
             values.append(SQL(
                 "(%s, %s::float, %s::varchar, %s::varchar, %s::varchar, %s::varchar)",
-                partner.id, score or 0.0, cls, self._crm_score_sentence(reasons),
+                partner_id, score or 0.0, cls, sentences[key],
                 scoring_tools.format_response(by_channel) or None,
                 preferred if preferred in known else None,
             ))
@@ -518,7 +526,8 @@ class ResPartner(models.Model):
                      JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                      JOIN res_partner rp ON rp.id = l.partner_id
                      JOIN account_partial_reconcile pr ON pr.debit_move_id = l.id
-                    WHERE rp.commercial_partner_id = ANY(%(ids)s) AND l.parent_state = 'posted' AND l.reconciled
+                    WHERE l.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%(ids)s))
+                      AND l.parent_state = 'posted' AND l.reconciled
                       AND l.balance > 0 AND l.date_maturity IS NOT NULL
                     GROUP BY rp.commercial_partner_id, l.id
                )
@@ -551,7 +560,8 @@ class ResPartner(models.Model):
                  FROM account_move_line l
                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                  JOIN res_partner rp ON rp.id = l.partner_id
-                WHERE rp.commercial_partner_id = ANY(%(ids)s) AND l.parent_state = 'posted' AND NOT l.reconciled
+                WHERE l.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%(ids)s))
+                  AND l.parent_state = 'posted' AND NOT l.reconciled
                   AND l.amount_residual > 0 AND l.date_maturity < %(today)s
                 GROUP BY rp.commercial_partner_id""",
             ids=ids, today=today,
@@ -564,8 +574,9 @@ class ResPartner(models.Model):
                           SELECT 1 FROM account_move_line pl
                             JOIN account_account pa ON pa.id = pl.account_id AND pa.account_type = 'asset_receivable'
                             JOIN account_move pm ON pm.id = pl.move_id AND pm.move_type = 'entry'
-                            JOIN res_partner pp ON pp.id = pl.partner_id
-                           WHERE pp.commercial_partner_id = m.partner_id AND pl.parent_state = 'posted'
+                           WHERE pl.partner_id IN (SELECT id FROM res_partner
+                                                    WHERE commercial_partner_id = m.partner_id)
+                             AND pl.parent_state = 'posted'
                              AND pl.balance < 0 AND pl.date >= m.date_sent::date
                              AND pl.date <= m.date_sent::date + %(days)s))
                  FROM crm_followup_message m
