@@ -22,6 +22,8 @@ _logger = logging.getLogger(__name__)
 OPEN_STATES = ("to_review", "queued", "postponed")
 # a cron run retries a batch this many times when another cron worker wrote the same rows meanwhile
 CONCURRENT_RETRIES = 5
+#: customers named in a collector's "calls assigned" message (the others are counted)
+CALL_DIGEST_NAMES = 30
 # key of ``cr.cache`` holding the formatted dates and amounts of the documents while a batch is sent
 FORMAT_CACHE_KEY = "crm_followup_formats"
 
@@ -1053,7 +1055,43 @@ class CrmFollowupEngine(models.AbstractModel):
                 "res_id": message.partner_id.id,
                 "user_id": message.user_id.id or self.env.uid,
             })
-        return self.env["mail.activity"].create(vals_list)
+        # one message per collector for the run instead of Odoo's one per task (hundreds on a busy morning)
+        activities = self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        self._notify_collectors(activities)
+        return activities
+
+    @api.model
+    def _notify_collectors(self, activities):
+        """Tell each collector, in their language, about the follow-up calls this run gave them: one message
+        (inbox or e-mail, as the collector chose) naming the customers, where Odoo would notify every task
+        apart. The user running the follow-up is not told about their own tasks (as Odoo does).
+
+        :param activities: the new ``mail.activity`` call tasks
+        :return: the notification ``mail.message`` records
+        """
+        by_user = {}
+        for activity in activities:
+            if activity.user_id and activity.user_id != self.env.user:
+                by_user.setdefault(activity.user_id, []).append(activity.res_id)
+        messages = self.env["mail.message"]
+        partners = self.env["res.partner"].browse({pid for ids in by_user.values() for pid in ids})
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        for user, partner_ids in by_user.items():
+            env = self.with_context(lang=user.lang).env
+            shown = partner_ids[:CALL_DIGEST_NAMES]
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                env._("Call these customers about their overdue payments; the tasks are in your activities."),
+                Markup().join(Markup("<li>%s</li>") % names[pid] for pid in shown),
+            )
+            if len(partner_ids) > len(shown):
+                body += Markup("<p>%s</p>") % env._("… and %(count)s more.", count=len(partner_ids) - len(shown))
+            messages |= self.env["mail.thread"].sudo().message_notify(
+                partner_ids=user.partner_id.ids,
+                subject=env._("Follow-up: %(count)s calls assigned to you", count=len(partner_ids)),
+                body=body,
+                email_layout_xmlid="mail.mail_notification_layout",
+            )
+        return messages
 
     # ------------------------------------------------------------
     # DELIVERY AND FALLBACK

@@ -196,6 +196,34 @@ class TestFollowup(TestFollowupCommon):
         self.assertEqual(activity.summary, f"Звонок-напоминание: {self.level_1.name}",
                          "the collector reads the task in their language, whatever the run's language")
 
+    def test_one_message_per_collector_for_the_calls_of_a_run(self):
+        collector = new_test_user(self.env, login="fu_digest_collector", email="digest@example.com",
+                                  groups="crm_receivables.crm_receivables_group_user")
+        (self.customer_none | self.customer_sms).write({"crm_followup_channels": "call",
+                                                        "crm_collector_id": collector.id})
+        self._invoice(self.customer_none)
+        self._invoice(self.customer_sms)
+        before = self.env["mail.message"].search([]).ids
+        self._run(DUE + timedelta(days=3))
+        activities = self.env["mail.activity"].search([("res_model", "=", "res.partner"),
+                                                       ("res_id", "in", (self.customer_none | self.customer_sms).ids)])
+        self.assertEqual(activities.user_id, collector)
+        self.assertEqual(len(activities), 2)
+        told = self.env["mail.message"].search([("id", "not in", before),
+                                                ("partner_ids", "in", collector.partner_id.ids)])
+        self.assertEqual(len(told), 1, "one message for the run, not one per call task")
+        self.assertEqual(told.message_type, "user_notification")
+        self.assertEqual(told.subject, "Follow-up: 2 calls assigned to you")
+        self.assertIn("ООО «Без связи»", told.body)
+        self.assertIn("ООО «СМС»", told.body)
+        # the user running the follow-up is not told about tasks of their own
+        self.customer_email.write({"crm_followup_channels": "call", "crm_collector_id": self.env.user.id})
+        self._invoice(self.customer_email)
+        before = self.env["mail.message"].search([]).ids
+        self._run(DUE + timedelta(days=3))
+        self.assertFalse(self.env["mail.message"].search([("id", "not in", before),
+                                                          ("message_type", "=", "user_notification")]))
+
     def test_language_of_the_customer(self):
         self.env["res.lang"]._activate_lang("ru_RU")
         template = self.env.ref("crm_receivables.mail_template_crm_followup")

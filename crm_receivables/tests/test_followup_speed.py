@@ -10,7 +10,7 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import format_amount
 
 from odoo.addons.crm_receivables.models.crm_followup_engine import amount_formatter
@@ -60,6 +60,12 @@ class TestFollowupSpeed(TestFollowupCommon):
 
     def test_queries_of_a_run_do_not_grow_with_customers(self):
         warm, ten, forty = self._customers(3, "Warm"), self._customers(10, "Ten"), self._customers(40, "Forty")
+        # the calls go to two collectors other than the user running the follow-up: each is told once per run
+        collectors = [new_test_user(self.env, login=f"speed_collector_{n}", email=f"speed{n}@example.com",
+                                    groups="crm_receivables.crm_receivables_group_user") for n in range(2)]
+        for customers in (warm, ten, forty):
+            for n, customer in enumerate(customers.filtered(lambda c: c.crm_followup_channels == "call")):
+                customer.crm_collector_id = collectors[n % 2]
         Engine = self.env["crm.followup.engine"]
         day = DUE + timedelta(days=3)
         with freeze_time(day):  # warm the registry caches (access rules, defaults, templates)
@@ -83,6 +89,10 @@ class TestFollowupSpeed(TestFollowupCommon):
         self.assertEqual(len(calls), 13)
         self.assertEqual(len(self.env["mail.activity"].search([
             ("res_model", "=", "res.partner"), ("res_id", "in", calls.partner_id.ids)])), 13, "calls scheduled")
+        told = self.env["mail.message"].search([("message_type", "=", "user_notification"),
+                                                ("subject", "in", ["Follow-up: 7 calls assigned to you",
+                                                                   "Follow-up: 6 calls assigned to you"])])
+        self.assertEqual(sorted(told.partner_ids.ids), sorted(c.partner_id.id for c in collectors))
         self.assertEqual(len(messages.interaction_id), 40, "one interaction per communication")
         self.assertTrue(all("/crm/selfservice/" in (m.body or "") for m in messages - calls),
                         "each text carries the customer's own self-service link")
