@@ -431,14 +431,15 @@ def measure_analytics(env, measures, SQL):
         [], ["partner_id", "bucket"], ["amount_residual:sum"]))
     baseline, rows = sql_timed(env, SQL(
         """SELECT rp.commercial_partner_id,
-                  CASE WHEN l.date_maturity >= %(today)s THEN 'not_due'
-                       WHEN %(today)s - l.date_maturity <= 30 THEN '1_30'
-                       WHEN %(today)s - l.date_maturity <= 60 THEN '31_60'
-                       WHEN %(today)s - l.date_maturity <= 90 THEN '61_90' ELSE '90_plus' END,
+                  CASE WHEN due.date >= %(today)s THEN 'not_due'
+                       WHEN %(today)s - due.date <= 30 THEN '1_30'
+                       WHEN %(today)s - due.date <= 60 THEN '31_60'
+                       WHEN %(today)s - due.date <= 90 THEN '61_90' ELSE '90_plus' END,
                   SUM(l.amount_residual)
              FROM account_move_line l
              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-             JOIN res_partner rp ON rp.id = l.partner_id
+        LEFT JOIN res_partner rp ON rp.id = l.partner_id
+       CROSS JOIN LATERAL (SELECT COALESCE(l.date_maturity, l.date) AS date) due
             WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual != 0
             GROUP BY 1, 2""", today=today))
     measures.add("aging by customer and bucket", elapsed, "s", baseline, aim="≤ 2×", queries=queries,
