@@ -3,6 +3,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
 from odoo.tools import SQL, sql
 
 from ..tools import forecast as forecast_tools
@@ -124,7 +125,12 @@ class CrmCashinForecast(models.Model):
 
     @api.model
     def action_rebuild(self):
-        """Recompute the forecast of the user's companies (button) and show it."""
+        """Recompute the forecast of the user's companies (button of the managers) and show it.
+
+        The rows are written in SQL, so the right to write them is checked here.
+        """
+        if not self.env["crm.cashin.forecast.customer"].has_access("create"):
+            raise AccessError(self.env._("Only a receivables manager can rebuild the forecast."))
         self._rebuild(self.env.companies)
         return self.env["ir.actions.act_window"]._for_xml_id("crm_receivables.crm_cashin_forecast_action")
 

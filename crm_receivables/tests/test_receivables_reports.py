@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import format_amount
 
@@ -262,6 +263,17 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         other_rows = Forecast.sudo().search([("company_id", "=", other_company.id)])
         self.assertEqual([(row.week, row.amount, row.amount_promised, row.amount_items) for row in other_rows],
                          [(1, 10.0, 0.0, 10.0), (3, 2.5, 2.5, 0.0)], "weeks without an amount are left out")
+
+    def test_forecast_rebuild_button_is_for_managers(self):
+        """The rows are written in SQL: the button checks the right itself."""
+        self._invoice(self.cust_e, 100.0, due=3, date=-27)
+        with self.assertRaises(AccessError):
+            self.env["crm.cashin.forecast"].with_user(self.collector_1).action_rebuild()
+        self.assertFalse(self.env["crm.cashin.forecast.customer"].sudo().search_count([]))
+        action = self.env["crm.cashin.forecast"].with_user(self.manager).action_rebuild()
+        self.assertEqual(action["res_model"], "crm.cashin.forecast")
+        self.assertTrue(self.env["crm.cashin.forecast"].with_user(self.collector_1).search(
+            [("partner_id", "=", self.cust_e.id)]), "collectors read the forecast")
 
     def test_forecast_rebuild_query_count_does_not_grow_with_customers(self):
         Forecast = self.env["crm.cashin.forecast"]
