@@ -38,7 +38,8 @@ EXPECTED = {
     "crm.aging.report": ('', 'r', 'r', 'r', '', '', '', '', '', '', ''),
     "crm.cashin.backtest": ('', 'rwcu', 'rwcu', 'rwcu', '', '', '', '', '', '', ''),
     "crm.cashin.backtest.line": ('', 'rwcu', 'rwcu', 'rwcu', '', '', '', '', '', '', ''),
-    "crm.cashin.forecast": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
+    "crm.cashin.forecast": ('', 'r', 'r', 'r', '', '', '', '', '', '', ''),
+    "crm.cashin.forecast.customer": ('', 'r', 'r', 'rwcu', '', '', '', '', '', '', ''),
     "crm.collection.queue": ('', 'rw', 'rw', 'rwcu', '', '', '', '', '', '', ''),
     "crm.collector.reassign.wizard": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
     "crm.credit.hold.wizard": ('', '', '', 'rwcu', '', '', '', '', '', '', ''),
@@ -183,8 +184,9 @@ class TestAccessMatrix(TransactionCase):
                                              "layout": "settlements",
                                              "line_ids": [Command.create({"column_index": 0, "field": "name"})]})
         env["crm.collection.queue"].create({"partner_id": partner_b.id, "company_id": b.id, "date": date.today()})
-        env["crm.cashin.forecast"].create({"date_forecast": date.today(), "week": 1, "date_week": date.today(),
-                                           "company_id": b.id, "currency_id": b.currency_id.id})
+        env["crm.cashin.forecast.customer"].create({"date_forecast": date.today(), "company_id": b.id,
+                                                    "partner_id": partner_b.id, "amounts": [10.0],
+                                                    "amounts_promised": [0.0]})
         token = env["crm.selfservice.token"].create({"partner_id": partner_b.id, "company_id": b.id,
                                                      "token": "matrix-b-token",
                                                      "date_expiry": date.today() + timedelta(days=30)})

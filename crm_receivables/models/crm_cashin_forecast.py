@@ -1,8 +1,10 @@
+import json
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import api, fields, models, tools
+from odoo.exceptions import AccessError
+from odoo.tools import SQL, sql
 
 from ..tools import forecast as forecast_tools
 from ..tools import promise as promise_tools
@@ -11,18 +13,48 @@ from ..tools import promise as promise_tools
 HISTORY_DAYS = 730
 # fewest paid items for a customer's own lateness distribution (else the company's)
 MIN_HISTORY = 3
+# customers per INSERT statement when the forecast is rebuilt
+INSERT_CHUNK = 5000
+# ids of the report rows: stored row id × stride + week number (weeks < stride)
+FORECAST_ID_STRIDE = 64
+
+
+class CrmCashinForecastCustomer(models.Model):
+    """The stored forecast: one row per company and customer with its amounts of the coming weeks.
+
+    Written set-based by :meth:`crm.cashin.forecast._rebuild` (one DELETE, one INSERT per 5,000 customers);
+    :class:`CrmCashinForecast` is the report that shows one row per week of it. A derived table: it is not
+    edited by hand, so it keeps no creation/modification log.
+    """
+
+    _name = "crm.cashin.forecast.customer"
+    _description = "Cash-in Forecast per Customer"
+    _log_access = False
+    _order = "company_id, partner_id"
+    _rec_name = "partner_id"
+
+    date_forecast = fields.Date(string="Forecast Date", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True, index=True,
+                                 ondelete="cascade")
+    amounts = fields.Json(readonly=True, help="Expected amount of each week (company currency), week 1 first.")
+    amounts_promised = fields.Json(readonly=True, help="Part of each week's amount that comes from promises.")
 
 
 class CrmCashinForecast(models.Model):
     """Expected cash-in of the coming weeks, one row per week, company and customer (in company currency).
 
-    The rows are materialised by :meth:`_rebuild` (button and daily cron) from the open receivable items,
-    each customer's history of paid items and the open payment promises (see :mod:`..tools.forecast`), so the
-    graph and pivot read a table. The same engine serves the back-test (:meth:`_forecast`, any past date).
+    A report (SQL view) over :class:`CrmCashinForecastCustomer`, which :meth:`_rebuild` (button and daily
+    cron) fills from the open receivable items, each customer's history of paid items and the open payment
+    promises (see :mod:`..tools.forecast`): one stored row per customer instead of one per week keeps the
+    rebuild set-based and cheap. Amounts are rounded to the company currency here; weeks without an amount
+    are left out. The same engine serves the back-test (:meth:`_forecast`, any past date).
     """
 
     _name = "crm.cashin.forecast"
     _description = "Cash-in Forecast"
+    _auto = False
+    _log_access = False
     _order = "date_week, partner_id"
     _rec_name = "date_week"
 
@@ -34,10 +66,9 @@ class CrmCashinForecast(models.Model):
     week = fields.Integer(string="Week Number", required=True, readonly=True, aggregator=False,
                           help="1: the week starting today.")
     date_week = fields.Date(string="Week", required=True, readonly=True, help="First day of the week.")
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, index=True,
-                                 ondelete="cascade")
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     amount = fields.Monetary(string="Expected", readonly=True)
     amount_promised = fields.Monetary(string="From Promises", readonly=True,
                                       help="Part of the expected amount that comes from open payment promises, "
@@ -46,13 +77,60 @@ class CrmCashinForecast(models.Model):
                                    help="Part of the expected amount that comes from the open items and the "
                                         "customer's history of payment delays.")
 
+    def init(self):
+        """One row per week with an amount (rounded to the company currency) of each stored customer row.
+
+        Older versions stored the weekly rows in a table of this name: it is dropped (the next rebuild
+        writes the forecast again).
+        """
+        if sql.table_kind(self.env.cr, self._table) == sql.TableKind.Regular:
+            self.env.cr.execute(SQL("DROP TABLE %s CASCADE", SQL.identifier(self._table)))
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(SQL(
+            """
+            CREATE VIEW %(view)s AS (
+                SELECT row.id * %(stride)s + week.week AS id,
+                       row.date_forecast,
+                       week.week,
+                       row.date_forecast + %(days)s * (week.week - 1) AS date_week,
+                       row.company_id,
+                       company.currency_id,
+                       row.partner_id,
+                       week.amount,
+                       week.amount_promised,
+                       ROUND(((row.amounts ->> (week.week - 1))::numeric
+                              - (row.amounts_promised ->> (week.week - 1))::numeric) / currency.rounding)
+                             * currency.rounding AS amount_items
+                  FROM crm_cashin_forecast_customer row
+                  JOIN res_company company ON company.id = row.company_id
+                  JOIN res_currency currency ON currency.id = company.currency_id
+                 CROSS JOIN LATERAL (
+                       SELECT ordinal::integer AS week,
+                              ROUND(value::numeric / currency.rounding) * currency.rounding AS amount,
+                              ROUND((row.amounts_promised ->> (ordinal::integer - 1))::numeric
+                                    / currency.rounding) * currency.rounding AS amount_promised
+                         FROM jsonb_array_elements_text(row.amounts) WITH ORDINALITY AS element(value, ordinal)
+                       ) week
+                 WHERE week.amount != 0
+            )
+            """,
+            view=SQL.identifier(self._table),
+            stride=FORECAST_ID_STRIDE,
+            days=forecast_tools.DAYS_PER_WEEK,
+        ))
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
     @api.model
     def action_rebuild(self):
-        """Recompute the forecast of the user's companies (button) and show it."""
+        """Recompute the forecast of the user's companies (button of the managers) and show it.
+
+        The rows are written in SQL, so the right to write them is checked here.
+        """
+        if not self.env["crm.cashin.forecast.customer"].has_access("create"):
+            raise AccessError(self.env._("Only a receivables manager can rebuild the forecast."))
         self._rebuild(self.env.companies)
         return self.env["ir.actions.act_window"]._for_xml_id("crm_receivables.crm_cashin_forecast_action")
 
@@ -70,32 +148,38 @@ class CrmCashinForecast(models.Model):
 
     @api.model
     def _rebuild(self, companies):
-        """Replace the forecast rows of ``companies`` by a new forecast as of today.
+        """Replace the forecast of ``companies`` by a new forecast as of today, set-based.
+
+        :meth:`_forecast` computes every customer in a constant number of queries; one DELETE removes the
+        previous rows and one INSERT per 5,000 customers writes the new ones (a customer without any amount
+        in the horizon gets no row).
 
         :param companies: ``res.company`` recordset
+        :return: number of customers with a forecast
         """
         today = fields.Date.context_today(self)
-        self.search([("company_id", "in", companies.ids)]).unlink()
         forecast = self._forecast(companies, today)
-        vals_list = []
-        for (company_id, partner_id), result in forecast.items():
-            company = companies.browse(company_id)
-            for index, amount in enumerate(result["weeks"]):
-                if company.currency_id.is_zero(amount):
-                    continue
-                promised = result["promise_weeks"][index]
-                vals_list.append({
-                    "date_forecast": today,
-                    "week": index + 1,
-                    "date_week": today + timedelta(days=forecast_tools.DAYS_PER_WEEK * index),
-                    "company_id": company_id,
-                    "currency_id": company.currency_id.id,
-                    "partner_id": partner_id,
-                    "amount": amount,
-                    "amount_promised": promised,
-                    "amount_items": amount - promised,
-                })
-        return self.create(vals_list)
+        rows = [
+            (company_id, partner_id, json.dumps(result["weeks"]), json.dumps(result["promise_weeks"]))
+            for (company_id, partner_id), result in forecast.items()
+            if any(result["weeks"])
+        ]
+        self.env.cr.execute(SQL("DELETE FROM crm_cashin_forecast_customer WHERE company_id IN %s",
+                                tuple(companies.ids) or (0,)))
+        for start in range(0, len(rows), INSERT_CHUNK):
+            chunk = rows[start:start + INSERT_CHUNK]
+            self.env.cr.execute(SQL(
+                """
+                INSERT INTO crm_cashin_forecast_customer (date_forecast, company_id, partner_id, amounts,
+                                                          amounts_promised)
+                     SELECT %s, * FROM unnest(%s::integer[], %s::integer[], %s::jsonb[], %s::jsonb[])
+                """,
+                today, [row[0] for row in chunk], [row[1] for row in chunk], [row[2] for row in chunk],
+                [row[3] for row in chunk],
+            ))
+        self.env["crm.cashin.forecast.customer"].invalidate_model()
+        self.invalidate_model()
+        return len(rows)
 
     @api.model
     def _forecast(self, companies, as_of, weeks=forecast_tools.WEEKS):
@@ -118,13 +202,17 @@ class CrmCashinForecast(models.Model):
             )
             for company_id in companies.ids
         }
+        # the shares per week of an item depend on the distribution and the item's days overdue only: the
+        # customers on their company's distribution share one cache
+        company_caches = {company_id: {} for company_id in companies.ids}
         result = {}
         for key, customer_items in items.items():
-            distribution, _is_own = forecast_tools.choose_distribution(
+            distribution, is_own = forecast_tools.choose_distribution(
                 history.get(key, []), company_distribution[key[0]], MIN_HISTORY,
             )
             result[key] = forecast_tools.forecast_customer(
                 customer_items, distribution, promises.get(key, ()), kept_rates.get(key[1]), as_of, weeks,
+                cache=None if is_own else company_caches[key[0]],
             )
         return result
 

@@ -5,22 +5,23 @@ from odoo.tools import SQL
 from ..tools import scoring as scoring_tools
 from .res_partner import SCORE_CLASSES
 
-INSERT_CHUNK = 5000  # rows per INSERT statement when the queue is rebuilt
-
 
 class CrmCollectionQueue(models.Model):
     """The collector's queue: the customers to contact today, ranked by expected recovery.
 
-    Rebuilt each morning per company (:meth:`_cron_rebuild`) from the open receivable items: one grouped
-    query reads the overdue items of every customer (without blocked items and without customers inside
-    an open promise window), :func:`scoring.expected_recovery` ranks them, and one INSERT per 5,000 rows
-    writes the queue. The list and kanban read plain stored columns, so they stay fast at any size.
+    Rebuilt each morning per company (:meth:`_cron_rebuild`) from the open receivable items in one
+    statement: a grouped query reads the overdue items of every customer (without blocked items and without
+    customers inside an open promise window), ranks them by expected recovery (the rules of
+    :mod:`..tools.scoring`, in SQL) and writes the queue. The list and kanban read plain stored columns, so
+    they stay fast at any size.
     """
 
     _name = "crm.collection.queue"
     _description = "Collector's Queue"
     _order = "is_done, rank, id"
     _rec_name = "partner_id"
+    # rebuilt each morning from the items: who "created" a row tells nothing (when it was done: date_done)
+    _log_access = False
 
     # ------------------------------------------------------------
     # FIELDS
@@ -172,8 +173,7 @@ class CrmCollectionQueue(models.Model):
         """Rebuild the queue of the current companies now (button of the managers)."""
         if not self.env.user.has_group("crm_receivables.crm_receivables_group_manager"):
             raise UserError(self.env._("Only a receivables manager can rebuild the queue."))
-        for company in self.env.companies:
-            self.sudo()._rebuild(company)
+        self.sudo()._rebuild(self.env.companies)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
 
     # ------------------------------------------------------------
@@ -191,92 +191,147 @@ class CrmCollectionQueue(models.Model):
         return True
 
     @api.model
-    def _rebuild(self, company, today=None):
-        """Replace the queue of ``company`` with today's: one aggregate query, one INSERT per 5,000 rows.
+    def _rebuild(self, companies, today=None):
+        """Replace the queue of ``companies`` with today's, in one statement.
 
-        :param company: ``res.company``
+        The figures of every customer come from the aggregate of :meth:`_rebuild_read`; the expected recovery
+        and each collector's ranks are those of :func:`scoring.expected_recovery` and
+        :func:`scoring.rank_queue`, written in SQL by :meth:`_rebuild_ranked_sql` (tested equal to them).
+        Customers no longer to call lose their row; the others keep it, updated in place (same id); the new
+        ones get one; every row starts the day not done. The values are final: nothing is computed on the
+        rows afterwards.
+
+        :param companies: ``res.company`` recordset (one company or more)
         :param today: date of the queue (default: today)
         :return: number of rows in the queue
         """
         today = today or fields.Date.context_today(self)
-        self.env.flush_all()
-        rows = self._rebuild_read(company, today)
-        ranked = scoring_tools.rank_queue([
-            {
-                "partner_id": partner_id,
-                "user_id": user_id,
-                "amount_overdue": amount,
-                "days_overdue": round(amount_days / overdue) if overdue else 0,
-                "max_days_overdue": max_days or 0,
-                "item_count": count,
-                "score_class": cls,
-                "probability": scoring_tools.recovery_probability(cls),
-                "expected_recovery": scoring_tools.expected_recovery(
-                    amount, cls, amount_days / overdue if overdue else 0,
-                ),
-            }
-            for partner_id, user_id, cls, overdue, amount, amount_days, max_days, count in rows
-            if company.currency_id.compare_amounts(amount, 0.0) > 0
-        ])
-        self.env.cr.execute(SQL("DELETE FROM crm_collection_queue WHERE company_id = %s", company.id))
-        for start in range(0, len(ranked), INSERT_CHUNK):
-            values = [
-                SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s::varchar, %s, %s, FALSE,"
-                    " %s, now() at time zone 'UTC', %s, now() at time zone 'UTC')",
-                    row["partner_id"], company.id, row["user_id"], today, row["rank"], row["amount_overdue"],
-                    company.currency_id.round(row["expected_recovery"]), row["days_overdue"],
-                    row["max_days_overdue"], row["score_class"], row["item_count"], row["probability"],
-                    self.env.uid, self.env.uid)
-                for row in ranked[start:start + INSERT_CHUNK]
-            ]
-            self.env.cr.execute(SQL(
-                """INSERT INTO crm_collection_queue
-                       (partner_id, company_id, user_id, date, rank, amount_overdue, amount_expected, days_overdue,
-                        max_days_overdue, score_class, item_count, probability, is_done,
-                        create_uid, create_date, write_uid, write_date)
-                   VALUES %s""",
-                SQL(", ").join(values),
-            ))
+        self._rebuild_flush()
+        self.env.cr.execute(SQL(
+            """WITH ranked AS MATERIALIZED (%(ranked)s),
+                    gone AS (DELETE FROM crm_collection_queue queue
+                              WHERE queue.company_id IN %(companies)s
+                                AND NOT EXISTS (SELECT 1 FROM ranked
+                                                 WHERE ranked.company_id = queue.company_id
+                                                   AND ranked.partner_id = queue.partner_id))
+               INSERT INTO crm_collection_queue
+                      (date, is_done, company_id, partner_id, user_id, rank, amount_overdue, amount_expected,
+                       days_overdue, max_days_overdue, score_class, item_count, probability)
+               SELECT %(today)s, FALSE, company_id, partner_id, user_id, rank, amount_overdue, amount_expected,
+                      days_overdue, max_days_overdue, score_class, item_count, probability
+                 FROM ranked
+                   ON CONFLICT (partner_id, company_id) DO UPDATE
+                  SET date = EXCLUDED.date, is_done = FALSE, date_done = NULL, user_id = EXCLUDED.user_id,
+                      rank = EXCLUDED.rank, amount_overdue = EXCLUDED.amount_overdue,
+                      amount_expected = EXCLUDED.amount_expected, days_overdue = EXCLUDED.days_overdue,
+                      max_days_overdue = EXCLUDED.max_days_overdue, score_class = EXCLUDED.score_class,
+                      item_count = EXCLUDED.item_count, probability = EXCLUDED.probability""",
+            ranked=self._rebuild_ranked_sql(companies, today),
+            companies=tuple(companies.ids) or (0,),
+            today=today,
+        ))
+        count = self.env.cr.rowcount
         self.invalidate_model()
-        return len(ranked)
+        return count
 
     @api.model
-    def _rebuild_read(self, company, today):
-        """Overdue figures of every customer of ``company`` to contact today, in one aggregate query.
+    def _rebuild_ranked_sql(self, companies, today):
+        """The queue rows of ``companies`` for ``today``, ranked: the SQL form of :mod:`..tools.scoring`.
+
+        Columns: company_id, partner_id, user_id, rank, amount_overdue, amount_expected (rounded to the
+        company currency), days_overdue, max_days_overdue, score_class, item_count, probability. Customers
+        whose net overdue amount is not positive in the company currency are left out. The arithmetic is in
+        double precision, in the order of :func:`scoring.expected_recovery`, so the ranks are those of
+        :func:`scoring.rank_queue` (expected recovery descending, then customer id, per company and collector).
+        """
+        probability = SQL("CASE figures.score_class %s ELSE %s::float8 END", SQL(" ").join(
+            SQL("WHEN %s THEN %s::float8", cls, value) for cls, value in scoring_tools.CLASS_PROBABILITY.items()
+        ), scoring_tools.UNSCORED_PROBABILITY)
+        days = SQL("CASE WHEN figures.overdue = 0 THEN 0::float8"
+                   " ELSE figures.amount_days::float8 / figures.overdue::float8 END")
+        age = SQL("CASE %s ELSE %s::float8 END", SQL(" ").join(
+            SQL("WHEN %s <= %s THEN %s::float8", days, bound, factor) for bound, factor in scoring_tools.AGE_FACTORS
+        ), scoring_tools.AGE_FACTOR_OLDEST)
+        return SQL(
+            """SELECT company_id, partner_id, user_id,
+                      ROW_NUMBER() OVER (PARTITION BY company_id, user_id ORDER BY expected DESC, partner_id)
+                        AS rank,
+                      net AS amount_overdue, ROUND(expected::numeric / rounding) * rounding AS amount_expected,
+                      ROUND(days)::integer AS days_overdue, COALESCE(max_days, 0) AS max_days_overdue,
+                      score_class, item_count, probability
+                 FROM (SELECT figures.*, currency.rounding, %(probability)s AS probability,
+                              figures.net::float8 * %(probability)s * %(age)s AS expected, %(days)s AS days
+                         FROM (%(read)s) figures
+                         JOIN res_company company ON company.id = figures.company_id
+                         JOIN res_currency currency ON currency.id = company.currency_id
+                        WHERE ROUND(figures.net / currency.rounding) > 0) scored""",
+            probability=probability, age=age, days=days, read=self._rebuild_read_sql(companies, today),
+        )
+
+    @api.model
+    def _rebuild_flush(self):
+        """Write pending changes of what :meth:`_rebuild_read` reads (not of every model)."""
+        self.env["account.move.line"].flush_model([
+            "account_id", "partner_id", "company_id", "parent_state", "reconciled", "amount_residual",
+            "date_maturity", "move_id",
+        ])
+        self.env["res.partner"].flush_model([
+            "commercial_partner_id", "crm_collector_id", "user_id", "crm_score_class", "active",
+        ])
+        self.env["account.account"].flush_model(["account_type"])
+        self.env["res.company"].flush_model(["crm_promise_grace_days"])
+        self.env["crm.followup.block"].flush_model(["move_id", "active", "date_end"])
+        self.env["crm.payment.promise"].flush_model(["partner_id", "company_id", "state", "promised_date"])
+        self.flush_model()
+
+    @api.model
+    def _rebuild_read(self, companies, today):
+        """Overdue figures of every customer of ``companies`` to contact today, in one aggregate query.
 
         Open receivable items (posted, not reconciled) of items not blocked; a customer inside the window
         of an open payment promise (promised date + grace days not passed) is left out; unallocated
         payments and credit notes (credit items) reduce the overdue amount.
 
-        :return: list of ``(partner_id, collector_id, class, overdue_debit, net_overdue, amount × days,
-            max days, item count)``
+        :param companies: ``res.company`` recordset
+        :return: list of ``(company_id, partner_id, collector_id, class, overdue_debit, net_overdue,
+            amount × days, max days, item count)``
         """
-        return self.env.execute_query(SQL(
-            """SELECT cp.id, COALESCE(cp.crm_collector_id, cp.user_id), cp.crm_score_class,
+        return self.env.execute_query(self._rebuild_read_sql(companies, today))
+
+    @api.model
+    def _rebuild_read_sql(self, companies, today):
+        """The aggregate of :meth:`_rebuild_read`, with the column names company_id, partner_id, user_id,
+        score_class, overdue, net, amount_days, max_days, item_count."""
+        return SQL(
+            """SELECT l.company_id, cp.id AS partner_id, COALESCE(cp.crm_collector_id, cp.user_id) AS user_id,
+                      cp.crm_score_class AS score_class,
                       COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0
                                                                AND l.date_maturity < %(today)s), 0) AS overdue,
                       COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0
                                                                AND l.date_maturity < %(today)s), 0)
-                        + COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual < 0), 0),
+                        + COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual < 0), 0) AS net,
                       COALESCE(SUM(l.amount_residual * (%(today)s - l.date_maturity))
-                               FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s), 0),
+                               FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s), 0)
+                        AS amount_days,
                       MAX(%(today)s - l.date_maturity) FILTER (WHERE l.amount_residual > 0
-                                                                AND l.date_maturity < %(today)s),
+                                                                AND l.date_maturity < %(today)s) AS max_days,
                       COUNT(*) FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s)
+                        AS item_count
                  FROM account_move_line l
                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                  JOIN res_partner rp ON rp.id = l.partner_id
                  JOIN res_partner cp ON cp.id = rp.commercial_partner_id
-                WHERE l.company_id = %(company)s AND l.parent_state = 'posted' AND NOT l.reconciled
+                WHERE l.company_id IN %(companies)s AND l.parent_state = 'posted' AND NOT l.reconciled
                   AND l.amount_residual != 0 AND cp.active
                   AND NOT EXISTS (
                       SELECT 1 FROM crm_followup_block b
                        WHERE b.move_id = l.move_id AND b.active AND (b.date_end IS NULL OR b.date_end >= %(today)s))
                   AND NOT EXISTS (
                       SELECT 1 FROM crm_payment_promise pr
-                       WHERE pr.partner_id = cp.id AND pr.company_id = %(company)s AND pr.state = 'open'
-                         AND pr.promised_date + %(grace)s >= %(today)s)
-                GROUP BY cp.id
+                        JOIN res_company pc ON pc.id = pr.company_id
+                       WHERE pr.partner_id = cp.id AND pr.company_id = l.company_id AND pr.state = 'open'
+                         AND pr.promised_date + GREATEST(pc.crm_promise_grace_days, 0) >= %(today)s)
+                GROUP BY l.company_id, cp.id
                HAVING COUNT(*) FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s) > 0""",
-            today=today, company=company.id, grace=max(company.crm_promise_grace_days, 0),
-        ))
+            today=today, companies=tuple(companies.ids) or (0,),
+        )

@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import format_amount
 
@@ -194,6 +195,85 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         # rebuilding replaces the rows
         Forecast._rebuild(self.company)
         self.assertEqual(len(Forecast.search([("partner_id", "=", cust_g.id)])), 2)
+
+    def test_forecast_report_equals_the_weekly_rows_of_the_engine(self):
+        """The set-based rebuild shows exactly the rows the former ORM rebuild wrote from the same engine.
+
+        Crafted history: a customer with its own distribution and open promises (one in another currency),
+        customers on the company's distribution, a fully promised customer, an item late beyond any history.
+        The expected rows are built from :meth:`_forecast` as the former ``_rebuild`` did (one row per week
+        whose amount is not zero in the company currency, amounts rounded by the currency).
+        """
+        Forecast = self.env["crm.cashin.forecast"]
+        currency = self.company.currency_id
+        cust_g = self._customer("ООО «Гамма»")
+        for due, late in ((-200, 3), (-170, 17), (-140, 40)):
+            self._pay(self._invoice(cust_g, 333.33, due=due, date=due - 30), 333.33, due + late)
+        self._invoice(cust_g, 1234.56, due=-2, date=-32)
+        self._invoice(cust_g, 99.99, due=12, date=-18)
+        cust_h = self._customer("ООО «Хи»")
+        self._invoice(cust_h, 500.0, due=-300, date=-330)     # later than any history: nothing expected
+        self._invoice(cust_h, 70.07, due=4, date=-26)
+        cust_p = self._customer("ООО «Пи»")
+        self._invoice(cust_p, 200.0, due=-1, date=-31)
+        usd = self.env.ref("base.USD")
+        other = usd if currency != usd else self.env.ref("base.EUR")
+        other.active = True
+        self.env["res.currency.rate"].create({"currency_id": other.id, "company_id": self.company.id,
+                                             "name": self.today - timedelta(days=10), "rate": 0.5})
+        promise_values = [(cust_g, 300.0, currency, 9), (cust_g, 100.0, other, 30), (cust_p, 500.0, currency, 1)]
+        for partner, amount, promise_currency, days in promise_values:
+            self.env["crm.payment.promise"].create({
+                "partner_id": partner.id, "amount": amount, "company_id": self.company.id,
+                "currency_id": promise_currency.id, "date_made": self.today - timedelta(days=1),
+                "promised_date": self.today + timedelta(days=days),
+            })
+        expected = set()
+        for (company_id, partner_id), result in Forecast._forecast(self.company, self.today).items():
+            for index, amount in enumerate(result["weeks"]):
+                if currency.is_zero(amount):
+                    continue
+                promised = result["promise_weeks"][index]
+                expected.add((company_id, partner_id, index + 1, self.today + timedelta(days=7 * index),
+                              currency.round(amount), currency.round(promised), currency.round(amount - promised)))
+        self.assertGreater(len(expected), 10)
+        self.assertIn(cust_p.id, {row[1] for row in expected}, "the fully promised customer is forecast")
+        Forecast._rebuild(self.company)
+        rows = Forecast.search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(rows), len(expected))
+        self.assertEqual(rows.currency_id, currency)
+        self.assertEqual(
+            {(row.company_id.id, row.partner_id.id, row.week, row.date_week, currency.round(row.amount),
+              currency.round(row.amount_promised), currency.round(row.amount_items)) for row in rows},
+            expected,
+        )
+        self.assertEqual(set(rows.mapped("date_forecast")), {self.today})
+        # the pivot's total is the engine's total
+        total = Forecast._read_group([("company_id", "=", self.company.id)], [], ["amount:sum"])[0][0]
+        self.assertAlmostEqual(total, sum(row[4] for row in expected), places=2)
+        # a company's rebuild replaces its own rows only
+        other_company = self.env["res.company"].create({"name": "Другая компания"})
+        kept = self.env["crm.cashin.forecast.customer"].create({
+            "date_forecast": self.today, "company_id": other_company.id, "partner_id": cust_h.id,
+            "amounts": [10.0, 0.0, 2.5], "amounts_promised": [0.0, 0.0, 2.5],
+        })
+        Forecast._rebuild(self.company)
+        self.assertTrue(kept.exists())
+        self.assertEqual(len(Forecast.search([("company_id", "=", self.company.id)])), len(expected))
+        other_rows = Forecast.sudo().search([("company_id", "=", other_company.id)])
+        self.assertEqual([(row.week, row.amount, row.amount_promised, row.amount_items) for row in other_rows],
+                         [(1, 10.0, 0.0, 10.0), (3, 2.5, 2.5, 0.0)], "weeks without an amount are left out")
+
+    def test_forecast_rebuild_button_is_for_managers(self):
+        """The rows are written in SQL: the button checks the right itself."""
+        self._invoice(self.cust_e, 100.0, due=3, date=-27)
+        with self.assertRaises(AccessError):
+            self.env["crm.cashin.forecast"].with_user(self.collector_1).action_rebuild()
+        self.assertFalse(self.env["crm.cashin.forecast.customer"].sudo().search_count([]))
+        action = self.env["crm.cashin.forecast"].with_user(self.manager).action_rebuild()
+        self.assertEqual(action["res_model"], "crm.cashin.forecast")
+        self.assertTrue(self.env["crm.cashin.forecast"].with_user(self.collector_1).search(
+            [("partner_id", "=", self.cust_e.id)]), "collectors read the forecast")
 
     def test_forecast_rebuild_query_count_does_not_grow_with_customers(self):
         Forecast = self.env["crm.cashin.forecast"]

@@ -82,7 +82,7 @@ def item_fractions(days_overdue, distribution, weeks=WEEKS):
     return fractions
 
 
-def forecast_customer(items, distribution, promises=(), kept_rate=None, as_of=None, weeks=WEEKS):
+def forecast_customer(items, distribution, promises=(), kept_rate=None, as_of=None, weeks=WEEKS, cache=None):
     """Expected cash-in of one customer per week.
 
     :param items: iterable of ``(due_date, amount)`` of the customer's open items (amounts > 0 owed)
@@ -92,6 +92,8 @@ def forecast_customer(items, distribution, promises=(), kept_rate=None, as_of=No
         (then half of a promise is expected)
     :param date as_of: the forecast date
     :param int weeks: horizon in weeks
+    :param dict cache: shares per week by days overdue (:func:`item_fractions`) of this ``distribution`` and
+        ``weeks``, filled as needed; pass the same dict for customers sharing a distribution (default: a new one)
     :return: a dict ``{"weeks": [amount per week], "promise_weeks": [part of it from promises], "later": amount
         after the horizon or never, "promised": amount expected from promises}``; the weeks plus ``later``
         equal the positive open amount
@@ -114,13 +116,15 @@ def forecast_customer(items, distribution, promises=(), kept_rate=None, as_of=No
             promise_weeks[index] += expected
         promised += expected
     scale = (owed - promised) / owed
-    cache = {}
+    cache = {} if cache is None else cache
     for due_date, amount in items:
         overdue = (as_of - due_date).days if due_date else 0
-        if overdue not in cache:
-            cache[overdue] = item_fractions(overdue, distribution, weeks)
-        for index, share in enumerate(cache[overdue][:weeks]):
-            result[index] += amount * scale * share
+        shares = cache.get(overdue)
+        if shares is None:
+            shares = cache[overdue] = item_fractions(overdue, distribution, weeks)
+        for index in range(weeks):
+            if shares[index]:
+                result[index] += amount * scale * shares[index]
     expected_total = sum(result)
     return {"weeks": result, "promise_weeks": promise_weeks, "later": owed - expected_total, "promised": promised}
 

@@ -285,11 +285,31 @@ def measure_import(env, measures, rows):
 
 
 def measure_analytics(env, measures, SQL):
+    # odoo is importable by now
+    from odoo.addons.crm_receivables.models import res_partner as partner_module  # noqa: PLC0415
+    from odoo.addons.crm_receivables.tools import scoring  # noqa: PLC0415
+
     today = date.today()
     companies = env.companies
     Partner = env["res.partner"]
     customers = Partner.browse([row[0] for row in env.execute_query(SQL(
         "SELECT id FROM res_partner WHERE id = commercial_partner_id AND active AND customer_rank > 0 ORDER BY id"))])
+
+    # the queue first, in a cursor of its own: yesterday's queue can be committed before today's rebuild (as
+    # every morning; rows of one's own transaction would not show the in-place update), and no uncommitted
+    # change of this measuring transaction (the scores written below) sits on the customers it refers to;
+    # the template's empty queue is restored afterwards
+    with env.registry.cursor() as queue_cr:
+        queue_env = env(cr=queue_cr)
+        Queue = queue_env["crm.collection.queue"]
+        build = timed(queue_env, lambda: Queue._rebuild(companies, today))  # as the managers' button
+        queue_cr.rollback()
+        Queue._rebuild(companies, today - timedelta(days=1))
+        queue_cr.commit()
+        daily = timed(queue_env, lambda: Queue._rebuild(companies, today))
+        queue_cr.rollback()
+        queue_cr.execute(SQL("DELETE FROM crm_collection_queue WHERE company_id IN %s", tuple(companies.ids)))
+        queue_cr.commit()
 
     def score():
         for start in range(0, len(customers), 500):  # the cron's batches
@@ -297,56 +317,136 @@ def measure_analytics(env, measures, SQL):
         return len(customers)
 
     elapsed, queries, count = timed(env, score)
+    # the same facts as the score, for the same customers: paid history (amount, late days, recent part),
+    # judged promises per state, open disputes, current overdue, reminders and the payments after them
+    since = today - timedelta(days=partner_module.SCORE_WINDOW_DAYS)
+    recent = today - timedelta(days=partner_module.SCORE_RECENT_DAYS)
     baseline, _rows = sql_timed(env, SQL(
-        """WITH paid AS (
+        """WITH customer AS (SELECT id FROM res_partner
+                              WHERE id = commercial_partner_id AND active AND customer_rank > 0),
+           paid AS (
                SELECT rp.commercial_partner_id AS partner_id, l.balance AS amount,
-                      GREATEST(MAX(pr.max_date) - l.date_maturity, 0) AS late
+                      GREATEST(MAX(pr.max_date) - l.date_maturity, 0) AS late, MAX(pr.max_date) AS paid_on
                  FROM account_move_line l
                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                  JOIN res_partner rp ON rp.id = l.partner_id
                  JOIN account_partial_reconcile pr ON pr.debit_move_id = l.id
-                WHERE l.parent_state = 'posted' AND l.reconciled AND l.balance > 0
-                GROUP BY rp.commercial_partner_id, l.id)
-           SELECT p.partner_id, SUM(p.amount), SUM(p.amount * p.late), o.overdue
-             FROM paid p
-             LEFT JOIN (SELECT rp.commercial_partner_id AS partner_id, SUM(l.amount_residual) AS overdue
-                          FROM account_move_line l
-                          JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-                          JOIN res_partner rp ON rp.id = l.partner_id
-                         WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
-                           AND l.date_maturity < %s
-                         GROUP BY rp.commercial_partner_id) o ON o.partner_id = p.partner_id
-            GROUP BY p.partner_id, o.overdue""", today))
+                WHERE l.parent_state = 'posted' AND l.reconciled AND l.balance > 0 AND l.date_maturity IS NOT NULL
+                GROUP BY rp.commercial_partner_id, l.id),
+           history AS (
+               SELECT partner_id, SUM(amount) AS paid, SUM(amount * late) AS late_days,
+                      SUM(amount) FILTER (WHERE late > 0) AS late_amount,
+                      SUM(amount) FILTER (WHERE paid_on >= %(recent)s) AS recent_paid,
+                      SUM(amount * late) FILTER (WHERE paid_on >= %(recent)s) AS recent_late_days
+                 FROM paid WHERE paid_on >= %(since)s GROUP BY partner_id),
+           promises AS (
+               SELECT partner_id, COUNT(*) FILTER (WHERE state = 'kept') AS kept,
+                      COUNT(*) FILTER (WHERE state = 'partial') AS partial,
+                      COUNT(*) FILTER (WHERE state = 'broken') AS broken
+                 FROM crm_payment_promise
+                WHERE state IN ('kept', 'partial', 'broken') AND date_judged >= %(since)s GROUP BY partner_id),
+           disputes AS (
+               SELECT partner_id, COUNT(DISTINCT move_id) AS disputes FROM crm_followup_block
+                WHERE active AND (date_end IS NULL OR date_end >= %(today)s) GROUP BY partner_id),
+           overdue AS (
+               SELECT rp.commercial_partner_id AS partner_id, SUM(l.amount_residual) AS overdue,
+                      MAX(%(today)s - l.date_maturity) AS oldest
+                 FROM account_move_line l
+                 JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                 JOIN res_partner rp ON rp.id = l.partner_id
+                WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
+                  AND l.date_maturity < %(today)s
+                GROUP BY rp.commercial_partner_id),
+           reminders AS (
+               SELECT m.partner_id, m.channel, m.level_id, COUNT(*) AS sent,
+                      COUNT(*) FILTER (WHERE EXISTS (
+                          SELECT 1 FROM account_move_line pl
+                            JOIN account_account pa ON pa.id = pl.account_id AND pa.account_type = 'asset_receivable'
+                            JOIN account_move pm ON pm.id = pl.move_id AND pm.move_type = 'entry'
+                            JOIN res_partner pp ON pp.id = pl.partner_id
+                           WHERE pp.commercial_partner_id = m.partner_id AND pl.parent_state = 'posted'
+                             AND pl.balance < 0 AND pl.date >= m.date_sent::date
+                             AND pl.date <= m.date_sent::date + %(days)s)) AS answered
+                 FROM crm_followup_message m
+                WHERE m.date_sent >= %(since)s AND m.channel IS NOT NULL
+                GROUP BY m.partner_id, m.channel, m.level_id)
+      SELECT c.id, h.paid, h.late_days, h.late_amount, h.recent_paid, h.recent_late_days, p.kept, p.partial,
+             p.broken, d.disputes, o.overdue, o.oldest,
+             (SELECT json_agg(json_build_array(r.channel, r.level_id, r.sent, r.answered))
+                FROM reminders r WHERE r.partner_id = c.id)
+        FROM customer c
+   LEFT JOIN history h ON h.partner_id = c.id
+   LEFT JOIN promises p ON p.partner_id = c.id
+   LEFT JOIN disputes d ON d.partner_id = c.id
+   LEFT JOIN overdue o ON o.partner_id = c.id""",
+        today=today, since=since, recent=recent, days=partner_module.SCORE_RESPONSE_DAYS))
     measures.add("behaviour score recomputation", elapsed, "s", baseline, aim="≤ 2×", queries=queries,
-                 note=f"{count} customers in batches of 500; SQL: paid history + overdue per customer")
+                 note=f"{count} customers in batches of 500, written; SQL: the same facts (paid history, "
+                      f"promises, disputes, overdue, reminders answered) per customer, read only")
 
-    Queue = env["crm.collection.queue"]
-    elapsed, queries, count = timed(env, lambda: sum(Queue._rebuild(company, today) for company in companies))
-    baseline, _rows = sql_timed(env, SQL(
-        """SELECT l.company_id, rp.commercial_partner_id, SUM(l.amount_residual),
-                  SUM(l.amount_residual * (%(today)s - l.date_maturity)), COUNT(*)
-             FROM account_move_line l
-             JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-             JOIN res_partner rp ON rp.id = l.partner_id
-            WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
-              AND l.date_maturity < %(today)s
-            GROUP BY l.company_id, rp.commercial_partner_id""", today=today))
-    measures.add("collection queue build", elapsed, "s", baseline, aim="≤ 2×", queries=queries,
-                 note=f"{count} customers queued in {len(companies)} companies")
+    # the same rows as the queue: overdue debit items less credit items per customer, without the items of a
+    # blocked document and the customers inside an open promise window, with the collector and the class;
+    # ranked per collector by overdue × class probability × age factor (the weights of tools/scoring.py)
+    probability = SQL("CASE o.crm_score_class %s ELSE %s END", SQL(" ").join(
+        SQL("WHEN %s THEN %s", cls, value) for cls, value in scoring.CLASS_PROBABILITY.items()
+    ), scoring.UNSCORED_PROBABILITY)
+    age = SQL("CASE %s ELSE %s END", SQL(" ").join(
+        SQL("WHEN o.amount_days / o.overdue <= %s THEN %s", bound, factor) for bound, factor in scoring.AGE_FACTORS
+    ), scoring.AGE_FACTOR_OLDEST)
+    baseline, rows = sql_timed(env, SQL(
+        """WITH o AS (
+               SELECT l.company_id, cp.id AS partner_id, COALESCE(cp.crm_collector_id, cp.user_id) AS user_id,
+                      cp.crm_score_class,
+                      SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s)
+                        AS overdue,
+                      SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s
+                                                        OR l.amount_residual < 0) AS net,
+                      SUM(l.amount_residual * (%(today)s - l.date_maturity))
+                        FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s) AS amount_days,
+                      MAX(%(today)s - l.date_maturity) FILTER (WHERE l.amount_residual > 0
+                                                                AND l.date_maturity < %(today)s) AS max_days,
+                      COUNT(*) FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s) AS items
+                 FROM account_move_line l
+                 JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                 JOIN res_partner rp ON rp.id = l.partner_id
+                 JOIN res_partner cp ON cp.id = rp.commercial_partner_id
+                WHERE l.company_id IN %(companies)s AND l.parent_state = 'posted' AND NOT l.reconciled
+                  AND l.amount_residual != 0 AND cp.active
+                  AND NOT EXISTS (SELECT 1 FROM crm_followup_block b
+                                   WHERE b.move_id = l.move_id AND b.active
+                                     AND (b.date_end IS NULL OR b.date_end >= %(today)s))
+                  AND NOT EXISTS (SELECT 1 FROM crm_payment_promise pr
+                                    JOIN res_company pc ON pc.id = pr.company_id
+                                   WHERE pr.partner_id = cp.id AND pr.company_id = l.company_id
+                                     AND pr.state = 'open'
+                                     AND pr.promised_date + GREATEST(pc.crm_promise_grace_days, 0) >= %(today)s)
+                GROUP BY l.company_id, cp.id
+               HAVING COUNT(*) FILTER (WHERE l.amount_residual > 0 AND l.date_maturity < %(today)s) > 0)
+           SELECT o.*, ROW_NUMBER() OVER (PARTITION BY o.company_id, o.user_id
+                                          ORDER BY o.net * %(probability)s * %(age)s DESC, o.partner_id)
+             FROM o JOIN res_company c ON c.id = o.company_id JOIN res_currency cur ON cur.id = c.currency_id
+            WHERE ROUND(o.net / cur.rounding) > 0""",
+        today=today, companies=tuple(companies.ids), probability=probability, age=age))
+    measures.add("collection queue build", build[0], "s", baseline, aim="≤ 2×", queries=build[1],
+                 note=f"{build[2]} customers queued in {len(companies)} companies, empty queue before (SQL: "
+                      f"{len(rows)}, with the same exclusions and ranking)")
+    measures.add("collection queue daily rebuild", daily[0], "s", baseline, aim="≤ 2×", queries=daily[1],
+                 note=f"{daily[2]} customers; yesterday's queue there (rows updated in place)")
 
     Aging = env["crm.aging.report"]
     elapsed, queries, groups = timed(env, lambda: Aging._read_group(
         [], ["partner_id", "bucket"], ["amount_residual:sum"]))
     baseline, rows = sql_timed(env, SQL(
         """SELECT rp.commercial_partner_id,
-                  CASE WHEN l.date_maturity >= %(today)s THEN 'not_due'
-                       WHEN %(today)s - l.date_maturity <= 30 THEN '1_30'
-                       WHEN %(today)s - l.date_maturity <= 60 THEN '31_60'
-                       WHEN %(today)s - l.date_maturity <= 90 THEN '61_90' ELSE '90_plus' END,
+                  CASE WHEN due.date >= %(today)s THEN 'not_due'
+                       WHEN %(today)s - due.date <= 30 THEN '1_30'
+                       WHEN %(today)s - due.date <= 60 THEN '31_60'
+                       WHEN %(today)s - due.date <= 90 THEN '61_90' ELSE '90_plus' END,
                   SUM(l.amount_residual)
              FROM account_move_line l
              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-             JOIN res_partner rp ON rp.id = l.partner_id
+        LEFT JOIN res_partner rp ON rp.id = l.partner_id
+       CROSS JOIN LATERAL (SELECT COALESCE(l.date_maturity, l.date) AS date) due
             WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual != 0
             GROUP BY 1, 2""", today=today))
     measures.add("aging by customer and bucket", elapsed, "s", baseline, aim="≤ 2×", queries=queries,
@@ -354,19 +454,125 @@ def measure_analytics(env, measures, SQL):
 
     Forecast = env["crm.cashin.forecast"]
     elapsed, queries, created = timed(env, lambda: Forecast._rebuild(companies))
-    baseline, _rows = sql_timed(env, SQL(
-        """SELECT l.company_id, rp.commercial_partner_id, SUM(l.amount_residual), MIN(l.date_maturity),
-                  (SELECT AVG(GREATEST(pr.max_date - h.date_maturity, 0))
-                     FROM account_move_line h JOIN account_partial_reconcile pr ON pr.debit_move_id = h.id
-                     JOIN res_partner hp ON hp.id = h.partner_id
-                    WHERE hp.commercial_partner_id = rp.commercial_partner_id AND h.reconciled)
-             FROM account_move_line l
-             JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-             JOIN res_partner rp ON rp.id = l.partner_id
-            WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
-            GROUP BY l.company_id, rp.commercial_partner_id"""))
+    baseline, rows = sql_timed(env, forecast_sql(SQL, today, companies))
+    product = env.execute_query(SQL("SELECT COUNT(*), COALESCE(SUM(amount), 0) FROM crm_cashin_forecast"
+                                    " WHERE company_id IN %s", tuple(companies.ids)))[0]
     measures.add("cash-in forecast rebuild (12 weeks)", elapsed, "s", baseline, aim="≤ 2×", queries=queries,
-                 note=f"{len(created)} forecast rows; SQL: open items + average lateness per customer")
+                 note=f"{created} customers, {product[0]} weekly rows, total {product[1]:,.2f}; SQL: the same "
+                      f"forecast (lateness distributions, items, promises × kept rate): {len(rows)} rows, "
+                      f"total {sum(row[3] for row in rows):,.2f}")
+
+
+def forecast_sql(SQL, today, companies):
+    """The cash-in forecast of ``companies`` as of ``today`` in one raw SQL (the method of tools/forecast.py).
+
+    Per company and customer and week (0–11): the open debit items, each spread over the weeks by the
+    customer's amount-weighted lateness distribution (its own with 3+ paid items in 730 days, else the
+    company's) conditioned on being at least as late as the item already is; plus the open promises ×
+    the customer's kept rate (half when none was judged), capped by what is owed, which the items' part
+    then leaves out. Weeks whose amount rounds to zero are left out, as in the report.
+    Rows: ``(company_id, partner_id, week, amount)``.
+    """
+    receivable = SQL(
+        "l.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')"
+        " AND l.parent_state = 'posted' AND l.balance > 0 AND l.company_id IN %s AND l.partner_id IS NOT NULL",
+        tuple(companies.ids))
+    return SQL(
+        """WITH paid AS (
+               SELECT l.company_id, p.commercial_partner_id AS partner_id,
+                      MAX(part.max_date) - COALESCE(l.date_maturity, l.date) AS late, l.balance::float8 AS amount
+                 FROM account_move_line l
+                 JOIN res_partner p ON p.id = l.partner_id
+                 JOIN account_partial_reconcile part ON part.debit_move_id = l.id
+                WHERE %(receivable)s AND l.full_reconcile_id IS NOT NULL
+                GROUP BY l.id, p.commercial_partner_id
+               HAVING MAX(part.max_date) < %(today)s AND MAX(part.max_date) >= %(since)s),
+           own AS (SELECT company_id, partner_id FROM paid GROUP BY 1, 2 HAVING COUNT(*) >= 3),
+           dist AS (SELECT paid.company_id, paid.partner_id, late, SUM(amount) AS weight
+                      FROM paid JOIN own USING (company_id, partner_id) GROUP BY 1, 2, 3
+                     UNION ALL
+                    SELECT company_id, 0, late, SUM(amount) FROM paid GROUP BY 1, 3),
+           items AS (SELECT l.company_id, p.commercial_partner_id AS partner_id,
+                            COALESCE(own.partner_id, 0) AS own_id,
+                            %(today)s - COALESCE(l.date_maturity, l.date) AS overdue,
+                            l.amount_residual::float8 AS amount
+                       FROM account_move_line l
+                       JOIN res_partner p ON p.id = l.partner_id
+                  LEFT JOIN own ON own.company_id = l.company_id AND own.partner_id = p.commercial_partner_id
+                      WHERE %(receivable)s AND NOT l.reconciled AND l.amount_residual > 0),
+           owed AS (SELECT company_id, partner_id, SUM(amount) AS owed FROM items GROUP BY 1, 2),
+           -- shares per week of an item by its distribution and days overdue (computed once per such pair)
+           fractions AS (SELECT k.company_id, k.own_id, k.overdue, LEAST((d.late - k.overdue) / 7, 12) AS week,
+                                SUM(d.weight) / SUM(SUM(d.weight)) OVER (PARTITION BY k.company_id, k.own_id,
+                                                                                    k.overdue) AS share
+                           FROM (SELECT DISTINCT company_id, own_id, overdue FROM items) k
+                           JOIN dist d ON d.company_id = k.company_id AND d.partner_id = k.own_id
+                                      AND d.late >= k.overdue
+                          GROUP BY 1, 2, 3, 4),
+           spread AS (SELECT i.company_id, i.partner_id, f.week, SUM(i.amount * f.share) AS amount
+                        FROM items i
+                        JOIN fractions f USING (company_id, own_id, overdue)
+                       WHERE f.week < 12
+                       GROUP BY 1, 2, 3),
+           judged AS (SELECT partner_id,
+                             ROUND(100.0 * SUM(CASE state WHEN 'kept' THEN 1.0 WHEN 'partial' THEN 0.5 ELSE 0 END)
+                                   / COUNT(*), 1) / 100.0 AS rate
+                        FROM crm_payment_promise
+                       WHERE company_id IN %(companies)s AND date_judged < %(today)s
+                         AND state IN ('kept', 'partial', 'broken')
+                       GROUP BY partner_id),
+           promised AS (
+               SELECT pr.company_id, pr.partner_id, LEAST(GREATEST(pr.promised_date - %(today)s, 0) / 7, 12) AS week,
+                      LEAST(SUM(pr.amount::float8 * COALESCE(to_rate.rate, 1.0)::float8
+                                / COALESCE(from_rate.rate, 1.0)::float8
+                                * LEAST(GREATEST(COALESCE(judged.rate, 0.5), 0), 1)::float8)
+                              OVER (PARTITION BY pr.company_id, pr.partner_id
+                                    ORDER BY pr.promised_date DESC, pr.id DESC), owed.owed) AS cumulated
+                 FROM crm_payment_promise pr
+                 JOIN owed ON owed.company_id = pr.company_id AND owed.partner_id = pr.partner_id
+                 JOIN res_company c ON c.id = pr.company_id
+            LEFT JOIN judged ON judged.partner_id = pr.partner_id
+            LEFT JOIN LATERAL (SELECT rate FROM res_currency_rate r
+                                WHERE r.currency_id = pr.currency_id AND r.name <= %(today)s
+                                  AND (r.company_id IS NULL OR r.company_id = c.id)
+                                ORDER BY r.company_id, r.name DESC LIMIT 1) from_rate ON TRUE
+            LEFT JOIN LATERAL (SELECT rate FROM res_currency_rate r
+                                WHERE r.currency_id = c.currency_id AND r.name <= %(today)s
+                                  AND (r.company_id IS NULL OR r.company_id = c.id)
+                                ORDER BY r.company_id, r.name DESC LIMIT 1) to_rate ON TRUE
+                WHERE pr.company_id IN %(companies)s AND pr.date_made < %(today)s
+                  AND (pr.state = 'open' OR pr.state != 'cancel' AND pr.date_judged >= %(today)s)),
+           promise_weeks AS (
+               SELECT company_id, partner_id, week,
+                      cumulated - COALESCE(LAG(cumulated) OVER (PARTITION BY company_id, partner_id
+                                                                ORDER BY cumulated), 0) AS amount
+                 FROM promised),
+           -- the items' part is scaled by (owed − promised) / owed: per customer by a window, without a join
+           parts AS (SELECT company_id, partner_id, week, amount, 'item' AS kind FROM spread
+                      UNION ALL
+                     SELECT company_id, partner_id, week, amount, 'promise' FROM promise_weeks
+                      UNION ALL
+                     SELECT company_id, partner_id, NULL, cumulated, 'promised' FROM promised
+                      UNION ALL
+                     SELECT company_id, partner_id, NULL, owed, 'owed' FROM owed),
+           scaled AS (SELECT company_id, partner_id, week, kind,
+                             CASE WHEN kind = 'item'
+                                  THEN amount * (MAX(amount) FILTER (WHERE kind = 'owed') OVER customer
+                                                 - COALESCE(MAX(amount) FILTER (WHERE kind = 'promised')
+                                                                OVER customer, 0))
+                                       / MAX(amount) FILTER (WHERE kind = 'owed') OVER customer
+                                  ELSE amount END AS amount
+                        FROM parts
+                      WINDOW customer AS (PARTITION BY company_id, partner_id))
+      SELECT parts.company_id, parts.partner_id, parts.week, SUM(parts.amount)
+        FROM scaled parts
+        JOIN res_company c ON c.id = parts.company_id
+        JOIN res_currency cur ON cur.id = c.currency_id
+       WHERE parts.kind IN ('item', 'promise') AND parts.week < 12
+       GROUP BY 1, 2, 3
+      HAVING ROUND(SUM(parts.amount)::numeric / MAX(cur.rounding)) != 0""",
+        receivable=receivable, today=today, since=today - timedelta(days=730), companies=tuple(companies.ids),
+    )
 
 
 def measure_install(measures, db_prefix):

@@ -92,3 +92,23 @@ def test_backtest_errors():
     assert forecast.backtest_errors([10.0], [0.0])["wape"] is None
     with pytest.raises(ValueError):
         forecast.backtest_errors([1.0], [1.0, 2.0])
+
+
+def test_forecast_customer_shared_cache_gives_the_same_result():
+    """Customers sharing a distribution may share the cache of shares per days overdue: same figures."""
+    as_of = date(2026, 4, 1)
+    distribution = forecast.build_distribution([(-3, 100.0), (0, 300.0), (9, 200.0), (30, 400.0), (95, 50.0)])
+    customers = [
+        [(as_of - timedelta(days=2), 1000.0), (as_of + timedelta(days=5), 250.0)],
+        [(as_of - timedelta(days=2), 80.0), (as_of - timedelta(days=40), 60.0)],
+        [(as_of + timedelta(days=5), 10.0), (as_of - timedelta(days=200), 999.0)],
+    ]
+    promises = [(), [(as_of + timedelta(days=3), 50.0)], ()]
+    shared = {}
+    for items, customer_promises in zip(customers, promises, strict=True):
+        alone = forecast.forecast_customer(items, distribution, customer_promises, 80.0, as_of)
+        cached = forecast.forecast_customer(items, distribution, customer_promises, 80.0, as_of, cache=shared)
+        assert cached == alone
+    # one entry per days overdue met, whichever customer met it first
+    assert sorted(shared) == [-5, 2, 40, 200]
+    assert shared[200] == [0.0] * (forecast.WEEKS + 1), "nobody in the history paid that late"
