@@ -51,6 +51,19 @@ def amount_formatter(env, lang_code=False):
     return fmt
 
 
+
+def _no_jit(cr):
+    """Turn PostgreSQL's JIT compilation off for the rest of the transaction: the engine's set-based reads are
+    planned as costly over 100,000 items, and compiling them took 0.65 s of a 0.85 s statement, never gained
+    back (measured at the benchmark's full scale). A server without JIT ignores the setting."""
+    cr.execute(SQL("SET LOCAL jit = off"))
+
+
+def _int_array(ids):
+    """Ids as one ``int4[]`` text parameter (``'{1,2,3}'``): PostgreSQL reads it in one pass, where a Python
+    list is sent as ``ARRAY[1, 2, 3, …]``, an expression per element (0.12 s for 58,000 items)."""
+    return "{" + ",".join(str(int(value)) for value in ids) + "}"
+
 class CrmFollowupEngine(models.AbstractModel):
     """The follow-up engine: selects the open receivable items, decides their levels, gathers them into one
     communication per customer, sends it, follows its delivery and falls back to another channel.
@@ -290,6 +303,7 @@ class CrmFollowupEngine(models.AbstractModel):
             SQL.identifier(item, "date_maturity"), today, item_id,
         ))
         self.env.flush_all()
+        _no_jit(self.env.cr)
         self.env.cr.execute(query.select(
             item_id,
             SQL.identifier(partner, "commercial_partner_id"),
@@ -305,25 +319,25 @@ class CrmFollowupEngine(models.AbstractModel):
         # what the entries and the customers say about the policy and the start (one query each, few rows)
         self.env.cr.execute(SQL(
             """SELECT id, crm_followup_policy_id FROM account_move
-                WHERE id = ANY(%s) AND crm_followup_policy_id IS NOT NULL""",
-            list({row[6] for row in found}),
+                WHERE id = ANY(%s::int4[]) AND crm_followup_policy_id IS NOT NULL""",
+            _int_array({row[6] for row in found}),
         ))
         move_policy = dict(self.env.cr.fetchall())
         # the levels the items already reached, and the day of their last line
         self.env.cr.execute(SQL(
             """SELECT f.move_line_id, f.level_id, lv.delay, f.date FROM crm_followup_line f
                  JOIN crm_followup_level lv ON lv.id = f.level_id
-                WHERE f.move_line_id = ANY(%s)
+                WHERE f.move_line_id = ANY(%s::int4[])
                 ORDER BY f.id""",
-            [row[0] for row in found],
+            _int_array(row[0] for row in found),
         ))
         reached, last_line = {}, {}
         for line_item, level_id, delay, day in self.env.cr.fetchall():
             reached.setdefault(line_item, []).append((level_id, delay))
             last_line[line_item] = max(day, last_line.get(line_item, day))
         self.env.cr.execute(SQL(
-            "SELECT id, crm_followup_policy_id, crm_score_class FROM res_partner WHERE id = ANY(%s)",
-            list({row[1] for row in found}),
+            "SELECT id, crm_followup_policy_id, crm_score_class FROM res_partner WHERE id = ANY(%s::int4[])",
+            _int_array({row[1] for row in found}),
         ))
         customers = {partner_id: (policies or {}, score_class)
                      for partner_id, policies, score_class in self.env.cr.fetchall()}
@@ -382,8 +396,8 @@ class CrmFollowupEngine(models.AbstractModel):
                       ARRAY(SELECT r.line_id FROM crm_payment_promise_account_move_line_rel r
                              WHERE r.promise_id = p.id)
                  FROM crm_payment_promise p
-                WHERE p.partner_id = ANY(%s) AND p.state IN ('open', 'broken')""",
-            list(partner_items),
+                WHERE p.partner_id = ANY(%s::int4[]) AND p.state IN ('open', 'broken')""",
+            _int_array(partner_items),
         ))
         promises = self.env.cr.fetchall()
         item_ids = {item_id for ids in partner_items.values() for item_id in ids}
