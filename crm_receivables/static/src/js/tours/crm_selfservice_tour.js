@@ -50,7 +50,7 @@ function selfServiceSteps(thanks) {
         },
         {
             content: "The promise is recorded",
-            trigger: `.o_crm_selfservice_done:contains(${thanks})`,
+            trigger: `.o_crm_selfservice_done[data-done=promise]:contains(${thanks})`,
             timeout: 60000, // the page reloads after the form is posted
         },
         {
@@ -65,7 +65,8 @@ function selfServiceSteps(thanks) {
         },
         {
             content: "The call back is recorded",
-            trigger: `.o_crm_selfservice_done:contains(${thanks})`,
+            // not the promise's message still shown before the page reloads
+            trigger: `.o_crm_selfservice_done[data-done=callback]:contains(${thanks})`,
             timeout: 60000, // the page reloads after the form is posted
         },
         {
