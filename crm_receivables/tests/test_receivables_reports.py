@@ -269,7 +269,8 @@ class TestReceivablesReports(AccountTestInvoicingCommon, MailCase):
         self._invoice(self.cust_e, 100.0, due=3, date=-27)
         with self.assertRaises(AccessError):
             self.env["crm.cashin.forecast"].with_user(self.collector_1).action_rebuild()
-        self.assertFalse(self.env["crm.cashin.forecast.customer"].sudo().search_count([]))
+        self.assertFalse(self.env["crm.cashin.forecast.customer"].sudo().search_count(
+            [("partner_id", "=", self.cust_e.id)]), "the refused rebuild wrote nothing")
         action = self.env["crm.cashin.forecast"].with_user(self.manager).action_rebuild()
         self.assertEqual(action["res_model"], "crm.cashin.forecast")
         self.assertTrue(self.env["crm.cashin.forecast"].with_user(self.collector_1).search(
