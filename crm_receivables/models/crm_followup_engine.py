@@ -1,4 +1,3 @@
-import ast
 import logging
 
 from markupsafe import Markup, escape
@@ -8,12 +7,11 @@ from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, get_lang, html2plaintext
 
-from odoo.addons.base.models.res_lang import intersperse
-
 from ..const import FOLLOWUP_CHANNELS
 from ..tools import followup as followup_tools
 from ..tools import phone as phone_tools
 from ..tools import scoring as scoring_tools
+from ..tools.sql_array import array_literal
 from .ir_qweb import BATCH_COMPILE_KEY
 
 _logger = logging.getLogger(__name__)
@@ -29,27 +27,24 @@ FORMAT_CACHE_KEY = "crm_followup_formats"
 
 
 def amount_formatter(env, lang_code=False):
-    """``odoo.tools.format_amount`` for one language, whose data is read once (a batch formats thousands).
+    """``odoo.tools.format_amount`` for one language, looked up once (a batch formats thousands): the same
+    ``res.lang.format`` and the same spaces and symbol.
 
     :param env: the environment (its language unless ``lang_code``)
     :param str lang_code: the language
     :return: function ``(amount, currency) -> str``, the same text as ``format_amount(env, amount, currency,
         lang_code)``
     """
-    lang = get_lang(env, lang_code)
-    grouping, separator, point = ast.literal_eval(lang.grouping), lang.thousands_sep or "", lang.decimal_point
+    lang = env["res.lang"].browse(get_lang(env, lang_code).id)
 
     def fmt(amount, currency):
-        parts = (f"%.{currency.decimal_places}f" % currency.round(amount)).split(".")
-        parts[0] = intersperse(parts[0], grouping, separator)[0]
-        formatted = point.join(parts).replace(" ", "\N{NO-BREAK SPACE}") \
-            .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+        formatted = lang.format(f"%.{currency.decimal_places}f", currency.round(amount), grouping=True) \
+            .replace(" ", "\N{NO-BREAK SPACE}").replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
         if currency.position == "before":
             return f"{currency.symbol or ''}\N{NO-BREAK SPACE}{formatted}"
         return f"{formatted}\N{NO-BREAK SPACE}{currency.symbol or ''}"
 
     return fmt
-
 
 
 def _no_jit(cr):
@@ -58,11 +53,6 @@ def _no_jit(cr):
     back (measured at the benchmark's full scale). A server without JIT ignores the setting."""
     cr.execute(SQL("SET LOCAL jit = off"))
 
-
-def _int_array(ids):
-    """Ids as one ``int4[]`` text parameter (``'{1,2,3}'``): PostgreSQL reads it in one pass, where a Python
-    list is sent as ``ARRAY[1, 2, 3, …]``, an expression per element (0.12 s for 58,000 items)."""
-    return "{" + ",".join(str(int(value)) for value in ids) + "}"
 
 class CrmFollowupEngine(models.AbstractModel):
     """The follow-up engine: selects the open receivable items, decides their levels, gathers them into one
@@ -320,7 +310,7 @@ class CrmFollowupEngine(models.AbstractModel):
         self.env.cr.execute(SQL(
             """SELECT id, crm_followup_policy_id FROM account_move
                 WHERE id = ANY(%s::int4[]) AND crm_followup_policy_id IS NOT NULL""",
-            _int_array({row[6] for row in found}),
+            array_literal({row[6] for row in found}),
         ))
         move_policy = dict(self.env.cr.fetchall())
         # the levels the items already reached, and the day of their last line
@@ -329,7 +319,7 @@ class CrmFollowupEngine(models.AbstractModel):
                  JOIN crm_followup_level lv ON lv.id = f.level_id
                 WHERE f.move_line_id = ANY(%s::int4[])
                 ORDER BY f.id""",
-            _int_array(row[0] for row in found),
+            array_literal(row[0] for row in found),
         ))
         reached, last_line = {}, {}
         for line_item, level_id, delay, day in self.env.cr.fetchall():
@@ -337,7 +327,7 @@ class CrmFollowupEngine(models.AbstractModel):
             last_line[line_item] = max(day, last_line.get(line_item, day))
         self.env.cr.execute(SQL(
             "SELECT id, crm_followup_policy_id, crm_score_class FROM res_partner WHERE id = ANY(%s::int4[])",
-            _int_array({row[1] for row in found}),
+            array_literal({row[1] for row in found}),
         ))
         customers = {partner_id: (policies or {}, score_class)
                      for partner_id, policies, score_class in self.env.cr.fetchall()}
@@ -361,21 +351,6 @@ class CrmFollowupEngine(models.AbstractModel):
         return rows
 
     @api.model
-    def _get_promise_state(self, items, today):
-        """Items paused by an open payment promise, and items to escalate after a broken one.
-
-        :param items: ``account.move.line`` candidates
-        :param date today: the day of the run
-        :return: ``(paused item ids, item ids to escalate)``
-        """
-        partner_items = {}
-        for item in items:
-            partner_items.setdefault(item.partner_id.commercial_partner_id.id, []).append(item.id)
-        last_line = {item.id: last for item, last in self.env["crm.followup.line"]._read_group(
-            [("move_line_id", "in", items.ids)], ["move_line_id"], ["date:max"])}
-        return self._get_promise_pauses(partner_items, last_line, today)
-
-    @api.model
     def _get_promise_pauses(self, partner_items, last_line, today):
         """Items paused by an open payment promise, and items to escalate after a broken one (in one query).
 
@@ -397,7 +372,7 @@ class CrmFollowupEngine(models.AbstractModel):
                              WHERE r.promise_id = p.id)
                  FROM crm_payment_promise p
                 WHERE p.partner_id = ANY(%s::int4[]) AND p.state IN ('open', 'broken')""",
-            _int_array(partner_items),
+            array_literal(partner_items),
         ))
         promises = self.env.cr.fetchall()
         item_ids = {item_id for ids in partner_items.values() for item_id in ids}

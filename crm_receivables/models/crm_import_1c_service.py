@@ -9,8 +9,8 @@ from odoo.tools.misc import split_every
 
 from ..tools import onec_identity, onec_layout, onec_reader
 from ..tools import phone as phone_tools
-from ..tools.onec_sql import array_literal
 from ..tools.onec_values import OnecError
+from ..tools.sql_array import array_literal
 
 #: File rows parsed, checked and stored in the preview table together: memory holds one batch, never the file.
 STAGE_BATCH = 2000

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..tools.onec_sql import array_literal
+from ..tools.sql_array import array_literal
 from .test_import_1c import Import1cCommon, _inn10
 from .test_import_1c_items import _xlsx
 

@@ -117,8 +117,8 @@ class TestSelfServicePage(SelfServiceHttpCommon):
         self.assertIn(self.collector.partner_id, promise.message_ids.notified_partner_ids,
                       "the collector is notified")
         self.assertEqual(promise.line_ids, self.line_old, "the promise covers exactly the chosen item")
-        pause, _escalate = self.env["crm.followup.engine"]._get_promise_state(self.line_old | self.line_new,
-                                                                              self.today)
+        pause, _escalate = self.env["crm.followup.engine"]._get_promise_pauses(
+            {self.customer.id: (self.line_old | self.line_new).ids}, {}, self.today)
         self.assertEqual(pause, {self.line_old.id}, "only the promised item is paused")
 
     def test_promise_limits_refused(self):

@@ -288,6 +288,7 @@ def measure_analytics(env, measures, SQL):
     # odoo is importable by now
     from odoo.addons.crm_receivables.models import res_partner as partner_module  # noqa: PLC0415
     from odoo.addons.crm_receivables.tools import scoring  # noqa: PLC0415
+    from odoo.addons.crm_receivables.tools.sql_array import array_literal  # noqa: PLC0415
 
     today = date.today()
     companies = env.companies
@@ -392,7 +393,7 @@ def measure_analytics(env, measures, SQL):
                   crm_channel_response = crm_channel_response, crm_preferred_channel = crm_preferred_channel,
                   crm_score_date = now() at time zone 'UTC', crm_score_dirty = FALSE
             WHERE id = ANY(%s::int4[]) RETURNING id""",
-        "{" + ",".join(map(str, customers.ids)) + "}"))
+        array_literal(customers.ids)))
     savepoint.rollback()
     savepoint.close(rollback=False)
     env.invalidate_all()

@@ -1,9 +1,10 @@
-"""Array literals for the set-based statements of the 1C import. Pure functions, no ORM.
+"""Array literals for set-based statements (the 1C import, the follow-up engine). Pure functions, no ORM.
 
 A Python list passed as a query parameter is sent as ``ARRAY['a', 'b', …]``: an expression per element that
 PostgreSQL parses and plans one by one; for a batch of 2,000 preview rows of 25 columns that is most of the
-statement's time. The same values sent as one text in PostgreSQL's array syntax (``{"a","b",NULL}``) and cast
-to the array type are read by the array input function in one pass, with the same result.
+statement's time, for the 58,000 item ids of a follow-up decision pass 0.12 s. The same values sent as one text
+in PostgreSQL's array syntax (``{"a","b",NULL}``) and cast to the array type are read by the array input function
+in one pass, with the same result.
 """
 
 import datetime

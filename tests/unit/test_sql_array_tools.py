@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from crm_receivables.tools.onec_sql import array_literal
+from crm_receivables.tools.sql_array import array_literal
 
 
 def test_text_is_quoted_and_escaped():
