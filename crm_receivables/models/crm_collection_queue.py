@@ -206,7 +206,7 @@ class CrmCollectionQueue(models.Model):
         :return: number of rows in the queue
         """
         today = today or fields.Date.context_today(self)
-        self._rebuild_flush()
+        self.env.flush_all()
         self.env.cr.execute(SQL(
             """WITH ranked AS MATERIALIZED (%(ranked)s),
                     gone AS (DELETE FROM crm_collection_queue queue
@@ -267,22 +267,6 @@ class CrmCollectionQueue(models.Model):
                         WHERE ROUND(figures.net / currency.rounding) > 0) scored""",
             probability=probability, age=age, days=days, read=self._rebuild_read_sql(companies, today),
         )
-
-    @api.model
-    def _rebuild_flush(self):
-        """Write pending changes of what :meth:`_rebuild_read` reads (not of every model)."""
-        self.env["account.move.line"].flush_model([
-            "account_id", "partner_id", "company_id", "parent_state", "reconciled", "amount_residual",
-            "date_maturity", "move_id",
-        ])
-        self.env["res.partner"].flush_model([
-            "commercial_partner_id", "crm_collector_id", "user_id", "crm_score_class", "active",
-        ])
-        self.env["account.account"].flush_model(["account_type"])
-        self.env["res.company"].flush_model(["crm_promise_grace_days"])
-        self.env["crm.followup.block"].flush_model(["move_id", "active", "date_end"])
-        self.env["crm.payment.promise"].flush_model(["partner_id", "company_id", "state", "promised_date"])
-        self.flush_model()
 
     @api.model
     def _rebuild_read(self, companies, today):
